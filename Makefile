@@ -1,0 +1,93 @@
+# backupmx — see README.  Targets: all (default), test, run, bench, clean.
+#
+#   make               build build/backupmx.fcgi, build/backupmxctl
+#   make test          install missing packages, build, run every test
+#   make run           install, build, start nginx + panel (+ relay)
+#   make SANITIZE=1    build everything with ASan/UBSan into build/san
+
+CC	 = gcc
+CXX	 = g++
+PKGS	 = libsodium libidn2 sqlite3 libcurl
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wformat=2
+CFLAGS	 = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
+	   -O2 -g -Icore $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+CXXFLAGS = -std=c++11 $(WARN) -Wno-shadow -O2 -g -Icore
+LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lctemplate -lpthread
+CHECKLIBS = $(shell pkg-config --libs check 2>/dev/null)
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=all
+
+ifeq ($(SANITIZE),1)
+B	 = build/san
+CFLAGS	+= $(SANFLAGS) -O1
+CXXFLAGS += $(SANFLAGS) -O1
+LDFLAGS	+= $(SANFLAGS)
+else
+B	 = build
+endif
+
+CORE_C	 = $(wildcard core/*.c)
+CORE_CXX = $(wildcard core/*.cc)
+CORE_OBJ = $(CORE_C:%.c=$(B)/%.o) $(CORE_CXX:%.cc=$(B)/%.o) \
+	   $(B)/core/schema_sql.o
+PANEL_OBJ = $(patsubst %.c,$(B)/%.o,$(wildcard cgi-bin/*.c))
+CTL_OBJ	 = $(patsubst %.c,$(B)/%.o,$(wildcard relay/ctl*.c))
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+PROGS	 = $(B)/backupmx.fcgi $(B)/backupmxctl
+
+.PHONY: all deps test run bench clean check-readme unit
+all: $(PROGS)
+
+deps:
+	@sh .ci/deps
+
+$(B)/%.o: %.c $(wildcard core/*.h cgi-bin/*.h relay/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/%.o: %.cc core/tpl.h
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) -c $< -o $@
+
+# The schema is compiled in, so a binary always knows its own migrations.
+$(B)/core/schema_sql.c: core/schema.sql
+	@mkdir -p $(@D)
+	{ echo 'const char db_schema_sql[] = {'; \
+	  od -An -v -tx1 $< | sed 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0 };'; } > $@
+
+$(B)/libcore.a: $(CORE_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/backupmx.fcgi: $(PANEL_OBJ) $(B)/libcore.a
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS) -lfcgi
+
+$(B)/backupmxctl: $(CTL_OBJ) $(B)/libcore.a
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libcore.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@.o
+	$(CXX) $(LDFLAGS) -o $@ $@.o $(B)/libcore.a $(LIBS) $(CHECKLIBS)
+
+unit: $(UNIT_BIN)
+
+# The README's configuration table must match the declaration in
+# core/config.c; `make check-readme` fails when they differ.
+check-readme: $(B)/backupmxctl
+	@tests/check-readme.sh $(B)/backupmxctl README.md
+
+test: deps
+	$(MAKE) all unit
+	$(MAKE) SANITIZE=1 unit
+	@tests/run.sh
+
+run: deps all
+	@nginx/run.sh
+
+bench: deps all
+	@bench/run.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,195 @@
+-- backupmx database schema: every migration, oldest first.
+--
+-- Each block starts with a line "-- migration N: what" and moves the
+-- database from user_version N-1 to N.  db_migrate() runs the blocks a
+-- database has not seen yet, each in its own transaction together with
+-- "PRAGMA user_version = N".  Never edit a block that has shipped: add one.
+--
+-- Times are INTEGER seconds since the epoch (UTC).  Domain names are stored
+-- in lower-case A-label form; "idn" columns hold the Unicode form for
+-- display.  The SQL stays portable where that costs nothing (a fleet will
+-- run these tables on PostgreSQL).
+
+-- migration 1: accounts, sessions, audit log
+CREATE TABLE account (
+	id		INTEGER PRIMARY KEY,
+	name		TEXT NOT NULL UNIQUE,
+	role		TEXT NOT NULL CHECK (role IN ('admin', 'customer')),
+	pw_hash		TEXT NOT NULL,
+	email		TEXT,
+	created		INTEGER NOT NULL,
+	updated		INTEGER NOT NULL,
+	disabled	INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE session (
+	id		INTEGER PRIMARY KEY,
+	token_hash	TEXT NOT NULL UNIQUE,	-- hex SHA-256 of the cookie value
+	account_id	INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+	csrf		TEXT NOT NULL,
+	client		TEXT,
+	created		INTEGER NOT NULL,
+	last_seen	INTEGER NOT NULL,
+	expires		INTEGER NOT NULL
+);
+CREATE INDEX session_account ON session(account_id);
+
+-- Append-only: the database refuses UPDATE and DELETE on it.
+CREATE TABLE audit_log (
+	id		INTEGER PRIMARY KEY,
+	at		INTEGER NOT NULL,
+	account_id	INTEGER REFERENCES account(id) ON DELETE SET NULL,
+	actor		TEXT NOT NULL,		-- account name, or "backupmxctl"
+	client		TEXT,			-- address, or "local"
+	action		TEXT NOT NULL,		-- e.g. "backupmx.add"
+	object		TEXT NOT NULL,
+	detail		TEXT
+);
+CREATE INDEX audit_log_at ON audit_log(at);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+-- migration 2: portfolio, orders, BackupMX records, zones
+CREATE TABLE domain (
+	id		INTEGER PRIMARY KEY,
+	name		TEXT NOT NULL UNIQUE,	-- A-label
+	idn		TEXT NOT NULL,		-- U-label
+	account_id	INTEGER NOT NULL REFERENCES account(id),
+	external	INTEGER NOT NULL DEFAULT 0,	-- zone hosted elsewhere
+	mailproxy	TEXT,			-- MailProxy host, if used
+	created		INTEGER NOT NULL,
+	updated		INTEGER NOT NULL
+);
+CREATE INDEX domain_account ON domain(account_id);
+
+CREATE TABLE orders (
+	id		INTEGER PRIMARY KEY,
+	account_id	INTEGER NOT NULL REFERENCES account(id),
+	status		TEXT NOT NULL CHECK (status IN
+			    ('cart', 'completed', 'cancelled')),
+	created		INTEGER NOT NULL,
+	completed	INTEGER
+);
+CREATE INDEX orders_account ON orders(account_id);
+
+CREATE TABLE order_line (
+	id		INTEGER PRIMARY KEY,
+	order_id	INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+	domain		TEXT NOT NULL,		-- A-label
+	idn		TEXT NOT NULL,
+	action		TEXT NOT NULL CHECK (action IN
+			    ('domain', 'backupmx')),	-- new domain, or service only
+	backupmx	INTEGER NOT NULL DEFAULT 0,	-- optional service switched on
+	UNIQUE (order_id, domain)
+);
+
+CREATE TABLE backupmx (
+	id		INTEGER PRIMARY KEY,
+	domain_id	INTEGER NOT NULL UNIQUE REFERENCES domain(id),
+	domain		TEXT NOT NULL UNIQUE,	-- A-label, what the relay matches
+	idn		TEXT NOT NULL,
+	active		INTEGER NOT NULL DEFAULT 1,
+	created		INTEGER NOT NULL,
+	updated		INTEGER NOT NULL,
+	owner_id	INTEGER NOT NULL REFERENCES account(id),
+	updater_id	INTEGER REFERENCES account(id),	-- NULL: backupmxctl
+	-- extensions to the AutoDNS object
+	delivery_host	TEXT,			-- host[:port]; NULL: use MX
+	recipient_policy TEXT NOT NULL DEFAULT 'any'
+			CHECK (recipient_policy IN ('any', 'list')),
+	only_when_down	INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE backupmx_recipient (
+	backupmx_id	INTEGER NOT NULL REFERENCES backupmx(id) ON DELETE CASCADE,
+	address		TEXT NOT NULL,		-- lower-case; "*@domain" allowed
+	PRIMARY KEY (backupmx_id, address)
+);
+
+CREATE TABLE zone_record (
+	id		INTEGER PRIMARY KEY,
+	domain_id	INTEGER NOT NULL REFERENCES domain(id) ON DELETE CASCADE,
+	name		TEXT NOT NULL,		-- relative owner, "@" for apex
+	type		TEXT NOT NULL CHECK (type IN
+			    ('MX', 'A', 'AAAA', 'CNAME', 'TXT')),
+	ttl		INTEGER NOT NULL,
+	pref		INTEGER,		-- MX only
+	value		TEXT NOT NULL,
+	provisioned	INTEGER NOT NULL DEFAULT 0,	-- added by BackupMX
+	created		INTEGER NOT NULL,
+	updated		INTEGER NOT NULL
+);
+CREATE INDEX zone_record_domain ON zone_record(domain_id);
+
+-- migration 3: the mail queue
+CREATE TABLE queue_message (
+	id		TEXT PRIMARY KEY,	-- queue id, also the spool file name
+	node		TEXT NOT NULL,		-- myhostname of the relay that holds it
+	domain		TEXT NOT NULL,		-- recipient domain (A-label)
+	sender		TEXT NOT NULL,		-- "" for the null sender
+	size		INTEGER NOT NULL,
+	arrival		INTEGER NOT NULL,
+	expires		INTEGER NOT NULL,
+	client		TEXT,			-- sending host [ip]
+	helo		TEXT,
+	envid		TEXT,
+	ret		TEXT CHECK (ret IN ('FULL', 'HDRS')),
+	body8		INTEGER NOT NULL DEFAULT 0,	-- BODY=8BITMIME
+	smtputf8	INTEGER NOT NULL DEFAULT 0,
+	held		INTEGER NOT NULL DEFAULT 0,
+	is_bounce	INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX queue_message_domain ON queue_message(domain);
+
+CREATE TABLE queue_recipient (
+	id		INTEGER PRIMARY KEY,
+	message_id	TEXT NOT NULL REFERENCES queue_message(id) ON DELETE CASCADE,
+	address		TEXT NOT NULL,
+	orcpt		TEXT,
+	notify		TEXT,			-- DSN NOTIFY= list
+	state		TEXT NOT NULL DEFAULT 'queued' CHECK (state IN
+			    ('queued', 'sent', 'bounced')),
+	attempts	INTEGER NOT NULL DEFAULT 0,
+	next_attempt	INTEGER NOT NULL,
+	last_attempt	INTEGER,
+	last_dsn	TEXT,			-- X.Y.Z
+	last_error	TEXT
+);
+CREATE INDEX queue_recipient_message ON queue_recipient(message_id);
+CREATE INDEX queue_recipient_next ON queue_recipient(state, next_attempt);
+
+CREATE TABLE queue_attempt (
+	id		INTEGER PRIMARY KEY,
+	message_id	TEXT NOT NULL REFERENCES queue_message(id) ON DELETE CASCADE,
+	address		TEXT NOT NULL,
+	at		INTEGER NOT NULL,
+	relay		TEXT,			-- host[ip]:port
+	dsn		TEXT NOT NULL,
+	status		TEXT NOT NULL CHECK (status IN
+			    ('sent', 'deferred', 'bounced')),
+	reply		TEXT
+);
+CREATE INDEX queue_attempt_message ON queue_attempt(message_id);
+
+-- Operator and panel requests the relay picks up ("deliver now", delete).
+CREATE TABLE queue_command (
+	id		INTEGER PRIMARY KEY,
+	verb		TEXT NOT NULL CHECK (verb IN
+			    ('flush', 'delete', 'hold', 'release')),
+	arg		TEXT,			-- domain, message id, or NULL
+	requested	INTEGER NOT NULL,
+	requester	TEXT NOT NULL,
+	done		INTEGER
+);
+
+-- Reachability of delivery destinations, as the relay last saw it.
+CREATE TABLE destination (
+	name		TEXT PRIMARY KEY,	-- domain or host[:port]
+	node		TEXT NOT NULL,
+	last_probe	INTEGER,
+	last_ok		INTEGER,
+	last_result	TEXT,
+	next_probe	INTEGER
+);

@@ -1,0 +1,228 @@
+/*
+ * store_domain — portfolio domains and their BackupMX records.  See store.h.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+#include "util.h"
+
+static int store_fail(struct db *, int, const char *, ...) ATTR_PRINTF(3, 4);
+
+static int
+store_fail(struct db *db, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(db->err, sizeof(db->err), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* Validate a domain as typed; fills alabel and ulabel or db->err. */
+static int
+store_domain_name(struct db *db, const char *in, char *alabel, char *ulabel)
+{
+	char err[VALID_ERR_MAX];
+
+	if (valid_domain(in, alabel, ulabel, err) == -1)
+		return store_fail(db, STORE_INVALID, "%s", err);
+	return STORE_OK;
+}
+
+/* Finish a change: audit it and commit, or roll back. */
+static int
+store_finish(struct db *db, const struct actor *who, const char *action,
+    const char *object, const char *detail)
+{
+	if (audit_add(db, who, action, object, detail) != STORE_OK ||
+	    db_commit(db) == -1) {
+		db_rollback(db);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+int
+domain_add(struct db *db, const struct actor *who, const char *domain,
+    const char *owner, int external, int64_t *id)
+{
+	char alabel[VALID_NAME_MAX], ulabel[VALID_NAME_MAX * 4];
+	struct account a;
+	sqlite3_stmt *st;
+	int64_t now = util_now();
+	int rc, dup = 0;
+
+	if ((rc = store_domain_name(db, domain, alabel, ulabel)) != STORE_OK ||
+	    (rc = account_find(db, owner, &a)) != STORE_OK)
+		return rc;
+	if (!who->admin && a.id != who->account_id)
+		return store_fail(db, STORE_NOTFOUND, "no user \"%.64s\"", owner);
+	if (db_begin(db) == -1)
+		return STORE_ERROR;
+	st = db_prepare(db, "INSERT INTO domain (name, idn, account_id, "
+	    "external, created, updated) VALUES (?, ?, ?, ?, ?, ?)", "ssIiII",
+	    alabel, ulabel, a.id, external ? 1 : 0, now, now);
+	if (st == NULL || db_run(db, st, &dup) == -1) {
+		db_rollback(db);
+		return dup ? store_fail(db, STORE_EXISTS, "domain %s is already "
+		    "in a portfolio", alabel) : STORE_ERROR;
+	}
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(db->h);
+	return store_finish(db, who, "domain.add", alabel,
+	    external ? "external" : "managed");
+}
+
+/* Normalise "host[:port]" for storage: "host" or "host:port". */
+static int
+store_delivery_host(struct db *db, const char *in, char *out, size_t outsz)
+{
+	char host[VALID_NAME_MAX], err[VALID_ERR_MAX];
+	int port;
+
+	if (valid_hostport(in, host, &port, 25, err) == -1)
+		return store_fail(db, STORE_INVALID, "delivery host: %s", err);
+	if (strchr(host, ':') != NULL)
+		snprintf(out, outsz, "[%s]:%d", host, port);
+	else if (port == 25)
+		snprintf(out, outsz, "%s", host);
+	else
+		snprintf(out, outsz, "%s:%d", host, port);
+	return STORE_OK;
+}
+
+int
+bmx_add(struct db *db, const struct actor *who, const char *domain,
+    const char *deliver_to)
+{
+	char alabel[VALID_NAME_MAX], ulabel[VALID_NAME_MAX * 4];
+	char dhost[VALID_NAME_MAX + 16];
+	sqlite3_stmt *st;
+	int64_t now = util_now(), dom_id, owner_id;
+	int rc, dup = 0;
+
+	if ((rc = store_domain_name(db, domain, alabel, ulabel)) != STORE_OK ||
+	    (deliver_to != NULL && (rc = store_delivery_host(db, deliver_to,
+	    dhost, sizeof(dhost))) != STORE_OK))
+		return rc;
+	if (db_begin(db) == -1)
+		return STORE_ERROR;
+	st = db_prepare(db, "SELECT id, account_id FROM domain WHERE name = ? "
+	    "AND (? = 1 OR account_id = ?)", "siI", alabel, who->admin,
+	    who->account_id);
+	if (st == NULL || (rc = db_step(db, st)) != 1) {
+		db_rollback(db);
+		return rc == 0 ? store_fail(db, STORE_NOTFOUND, "domain %s is "
+		    "not in the portfolio", alabel) : STORE_ERROR;
+	}
+	dom_id = sqlite3_column_int64(st, 0);
+	owner_id = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	st = db_prepare(db, "INSERT INTO backupmx (domain_id, domain, idn, "
+	    "created, updated, owner_id, updater_id, delivery_host) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?)", "IssIIIIs", dom_id, alabel, ulabel, now,
+	    now, owner_id, who->account_id, deliver_to != NULL ? dhost : NULL);
+	if (st != NULL && who->account_id == 0)
+		sqlite3_bind_null(st, 7);
+	if (st == NULL || db_run(db, st, &dup) == -1) {
+		db_rollback(db);
+		return dup ? store_fail(db, STORE_EXISTS, "BackupMX for %s "
+		    "already exists", alabel) : STORE_ERROR;
+	}
+	return store_finish(db, who, "backupmx.add", alabel,
+	    deliver_to != NULL ? dhost : NULL);
+}
+
+int
+bmx_del(struct db *db, const struct actor *who, const char *domain)
+{
+	char alabel[VALID_NAME_MAX], ulabel[VALID_NAME_MAX * 4];
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_domain_name(db, domain, alabel, ulabel)) != STORE_OK)
+		return rc;
+	if (db_begin(db) == -1)
+		return STORE_ERROR;
+	st = db_prepare(db, "DELETE FROM backupmx WHERE domain = ? AND "
+	    "(? = 1 OR owner_id = ?)", "siI", alabel, who->admin,
+	    who->account_id);
+	if (st == NULL || db_run(db, st, NULL) == -1) {
+		db_rollback(db);
+		return STORE_ERROR;
+	}
+	if (sqlite3_changes(db->h) == 0) {
+		db_rollback(db);
+		return store_fail(db, STORE_NOTFOUND, "no BackupMX for %s",
+		    alabel);
+	}
+	return store_finish(db, who, "backupmx.del", alabel, NULL);
+}
+
+static void
+bmx_from_row(sqlite3_stmt *st, struct bmx *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->id = sqlite3_column_int64(st, 0);
+	util_strlcpy(b->domain, db_text(st, 1), sizeof(b->domain));
+	util_strlcpy(b->idn, db_text(st, 2), sizeof(b->idn));
+	b->active = sqlite3_column_int(st, 3);
+	b->created = sqlite3_column_int64(st, 4);
+	b->updated = sqlite3_column_int64(st, 5);
+	util_strlcpy(b->owner, db_text(st, 6), sizeof(b->owner));
+	util_strlcpy(b->updater, db_text(st, 7), sizeof(b->updater));
+	util_strlcpy(b->delivery_host, db_text(st, 8), sizeof(b->delivery_host));
+	util_strlcpy(b->recipient_policy, db_text(st, 9),
+	    sizeof(b->recipient_policy));
+	b->only_when_down = sqlite3_column_int(st, 10);
+}
+
+int
+bmx_list(struct db *db, const struct actor *who, struct bmx **list, size_t *n)
+{
+	sqlite3_stmt *st;
+	struct bmx *v = NULL, *nv;
+	size_t cnt = 0, cap = 0;
+	int rc;
+
+	*list = NULL;
+	*n = 0;
+	st = db_prepare(db, "SELECT b.id, b.domain, b.idn, b.active, b.created, "
+	    "b.updated, o.name, u.name, b.delivery_host, b.recipient_policy, "
+	    "b.only_when_down FROM backupmx b JOIN account o ON o.id = "
+	    "b.owner_id LEFT JOIN account u ON u.id = b.updater_id "
+	    "WHERE ? = 1 OR b.owner_id = ? ORDER BY b.domain", "iI",
+	    who->admin, who->account_id);
+	if (st == NULL)
+		return STORE_ERROR;
+	while ((rc = db_step(db, st)) == 1) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
+				sqlite3_finalize(st);
+				free(v);
+				return store_fail(db, STORE_ERROR, "%s",
+				    "out of memory");
+			}
+			v = nv;
+		}
+		bmx_from_row(st, &v[cnt++]);
+	}
+	if (rc == -1) {
+		free(v);
+		return STORE_ERROR;
+	}
+	*list = v;
+	*n = cnt;
+	return STORE_OK;
+}
+
+void
+bmx_list_free(struct bmx *list)
+{
+	free(list);
+}
