@@ -433,30 +433,39 @@ config_value(const struct config *cf, const char *key, char *buf,
 	return buf;
 }
 
+char *
+config_default_text(void)
+{
+	const struct config_key *k;
+	struct sbuf sb;
+
+	sbuf_init(&sb);
+	sbuf_puts(&sb, "# backupmx configuration: key = value; see README.\n"
+	    "# Every setting is shown with its default, commented out.\n\n");
+	for (k = config_keys; k->name != NULL; k++)
+		sbuf_printf(&sb, "# %s\n#%s = %s\n\n", k->help, k->name,
+		    k->def != NULL ? k->def : "");
+	return sbuf_finish(&sb);
+}
+
 int
 config_write_default(const char *path, char *err)
 {
-	const struct config_key *k;
-	FILE *fp;
-	int fd;
+	char *text = config_default_text();
+	size_t len = strlen(text);
+	int fd, rc = 0;
 
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0640)) == -1 ||
-	    (fp = fdopen(fd, "w")) == NULL) {
+	    write(fd, text, len) != (ssize_t)len || fsync(fd) == -1) {
 		snprintf(err, CONFIG_ERR_MAX, "%s: %s", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return -1;
+		rc = -1;
 	}
-	fprintf(fp, "# backupmx configuration: key = value; see README.\n"
-	    "# Every setting is shown with its default, commented out.\n\n");
-	for (k = config_keys; k->name != NULL; k++)
-		fprintf(fp, "# %s\n#%s = %s\n\n", k->help, k->name,
-		    k->def != NULL ? k->def : "");
-	if (fclose(fp) == EOF) {
+	if (fd != -1 && close(fd) == -1 && rc == 0) {
 		snprintf(err, CONFIG_ERR_MAX, "%s: %s", path, strerror(errno));
-		return -1;
+		rc = -1;
 	}
-	return 0;
+	free(text);
+	return rc;
 }
 
 char *

@@ -93,6 +93,9 @@ int config_duration(const char *s, long *out);
 const char *config_value(const struct config *cf, const char *key,
     char *buf, size_t bufsz);
 
+/* The default configuration file text, every key commented (malloc'd). */
+char *config_default_text(void);
+
 /* Write the default configuration file text (commented) to a new file.
  * Returns 0 or -1 with err filled; refuses to overwrite. */
 int config_write_default(const char *path, char *err);
