@@ -1,14 +1,16 @@
 # backupmx — see README.  Targets: all (default), test, run, bench, clean.
 #
-#   make               build build/backupmx.fcgi, build/backupmxctl
+#   make               build build/backupmxd, backupmx.fcgi, backupmxctl
 #   make test          install missing packages, build, run every test
 #   make run           install, build, start nginx + panel (+ relay)
 #   make SANITIZE=1    build everything with ASan/UBSan into build/san
 
 CC	 = gcc
 CXX	 = g++
-PKGS	 = libsodium libidn2 sqlite3 libcurl
-WARN	 = -Wall -Wextra -Werror -Wshadow -Wformat=2
+PKGS	 = libsodium libidn2 sqlite3 libcurl openssl
+# snprintf() into fixed buffers truncates on purpose (error texts, log
+# lines), so gcc's guesses about truncation are noise here.
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-truncation
 CFLAGS	 = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
 	   -O2 -g -Icore $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CXXFLAGS = -std=c++11 $(WARN) -Wno-shadow -O2 -g -Icore
@@ -32,9 +34,11 @@ CORE_OBJ = $(CORE_C:%.c=$(B)/%.o) $(CORE_CXX:%.cc=$(B)/%.o) \
 	   $(B)/core/schema_sql.o
 PANEL_OBJ = $(patsubst %.c,$(B)/%.o,$(wildcard cgi-bin/*.c))
 CTL_OBJ	 = $(patsubst %.c,$(B)/%.o,$(wildcard relay/ctl*.c))
+RELAY_OBJ = $(patsubst %.c,$(B)/%.o,$(filter-out relay/ctl%.c \
+	   relay/backupmxd.c,$(wildcard relay/*.c)))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
-PROGS	 = $(B)/backupmx.fcgi $(B)/backupmxctl
+PROGS	 = $(B)/backupmxd $(B)/backupmx.fcgi $(B)/backupmxctl
 
 .PHONY: all deps test run bench clean check-readme unit
 all: $(PROGS)
@@ -63,13 +67,20 @@ $(B)/libcore.a: $(CORE_OBJ)
 $(B)/backupmx.fcgi: $(PANEL_OBJ) $(B)/libcore.a
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS) -lfcgi
 
-$(B)/backupmxctl: $(CTL_OBJ) $(B)/libcore.a
+$(B)/librelay.a: $(RELAY_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/backupmxd: $(B)/relay/backupmxd.o $(B)/librelay.a $(B)/libcore.a
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libcore.a
+$(B)/backupmxctl: $(CTL_OBJ) $(B)/librelay.a $(B)/libcore.a
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/librelay.a $(B)/libcore.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c $< -o $@.o
-	$(CXX) $(LDFLAGS) -o $@ $@.o $(B)/libcore.a $(LIBS) $(CHECKLIBS)
+	$(CC) $(CFLAGS) -Irelay -c $< -o $@.o
+	$(CXX) $(LDFLAGS) -o $@ $@.o $(B)/librelay.a $(B)/libcore.a \
+	    $(LIBS) $(CHECKLIBS)
 
 unit: $(UNIT_BIN)
 

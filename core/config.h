@@ -31,6 +31,11 @@ struct config {
 	long	 max_queue_lifetime;
 	long	 message_size_limit;
 	long	 max_recipients;
+	long	 smtp_timeout;
+	long	 smtp_data_timeout;
+	long	 max_connections;
+	long	 max_connections_per_client;
+	long	 min_free_space;
 	char	*dns_resolver;
 	char	*tls_cert;
 	char	*tls_key;

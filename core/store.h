@@ -85,6 +85,74 @@ int	bmx_list(struct db *, const struct actor *, struct bmx **list,
 	    size_t *n);
 void	bmx_list_free(struct bmx *);
 
+/*
+ * The relay's view of the BackupMX records: every active record's domain,
+ * whether it restricts recipients, and the listed addresses.  Callbacks
+ * are called inside one read transaction (a consistent snapshot).
+ */
+struct policy_sink {
+	void	*arg;
+	int	(*domain)(void *arg, const char *domain, int listed,
+		    const char *delivery_host);
+	int	(*recipient)(void *arg, const char *domain, const char *address);
+};
+int	store_policy_load(struct db *, const struct policy_sink *);
+
+/* One accepted message (per recipient domain), as the relay queues it. */
+struct queue_rcpt_in {
+	const char	*address;
+	const char	*orcpt;		/* NULL when absent */
+	const char	*notify;	/* "SUCCESS,FAILURE" etc., NULL absent */
+};
+
+struct queue_msg_in {
+	const char	*id, *node, *domain, *sender;
+	int64_t		 size, arrival, expires;
+	const char	*client, *helo, *envid, *ret;	/* NULL when absent */
+	int		 body8, smtputf8;
+	size_t		 nrcpt;
+	const struct queue_rcpt_in *rcpt;
+};
+
+/* Insert n messages in one transaction (the relay's group commit). */
+int	queue_insert(struct db *, const struct queue_msg_in *, size_t n);
+/* STORE_OK when a message with this id is queued, else STORE_NOTFOUND. */
+int	queue_exists(struct db *, const char *id);
+/* Call fn for the id of every message node holds (spool recovery). */
+int	queue_ids(struct db *, const char *node,
+	    int (*fn)(void *, const char *id), void *arg);
+
+struct queue_entry {
+	char	id[32];
+	char	node[VALID_NAME_MAX];
+	char	domain[VALID_NAME_MAX];
+	char	sender[VALID_ADDR_MAX];
+	int64_t	size, arrival, expires;
+	int	held;
+	char	*rcpts;		/* "a@x (queued), b@x (sent)", malloc'd */
+	char	*last_error;	/* malloc'd, "" when none */
+};
+
+/* Queued messages, oldest first; domain may be NULL for all. */
+int	queue_list(struct db *, const struct actor *, const char *domain,
+	    struct queue_entry **list, size_t *n);
+void	queue_list_free(struct queue_entry *, size_t n);
+
+struct queue_rcpt_out {
+	char	address[VALID_ADDR_MAX];
+	char	orcpt[VALID_ADDR_MAX];
+	char	notify[64];
+	char	state[16];
+	int	attempts;
+	int64_t	next_attempt, last_attempt;
+	char	last_dsn[16];
+	char	last_error[512];
+};
+
+/* One message and its recipients (caller frees *rcpt with free()). */
+int	queue_get(struct db *, const struct actor *, const char *id,
+	    struct queue_entry *, struct queue_rcpt_out **rcpt, size_t *n);
+
 /* Append to the audit log (inside the caller's transaction, if any). */
 int	audit_add(struct db *, const struct actor *, const char *action,
 	    const char *object, const char *detail);
