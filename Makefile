@@ -91,7 +91,7 @@ check-readme: $(B)/backupmxctl
 
 test: deps
 	$(MAKE) all unit
-	$(MAKE) SANITIZE=1 unit
+	$(MAKE) SANITIZE=1 all unit
 	@tests/run.sh
 
 run: deps all

@@ -1,6 +1,6 @@
 #!/bin/bash
-# make run: first-run setup of var/, then nginx on 127.0.0.1:8080 and the
-# panel (and the relay, once it exists) in the foreground.  Ctrl-C or
+# make run: first-run setup of var/, then nginx on 127.0.0.1:8080, the
+# panel and the relay (127.0.0.1:2525 by default) in the foreground.  Ctrl-C or
 # SIGTERM stops every process this script started, by pid.
 #
 # BMX_HTTP_PORT overrides 8080 (the CONTRACT's port is the default).
@@ -73,6 +73,14 @@ esac
 if port_taken 127.0.0.1 "$HTTP_PORT"; then
 	die "port $HTTP_PORT on 127.0.0.1 is taken by another program; stop it or run 'BMX_HTTP_PORT=8081 make run'"
 fi
+smtp=$($CTL config | sed -n 's/^smtp_listen = //p')
+for a in ${smtp//,/ }; do
+	h=${a%:*} p=${a##*:}
+	h=${h#[} h=${h%]}
+	if port_taken "$h" "$p"; then
+		die "SMTP port $a is taken by another program; stop it or set smtp_listen in $CONF"
+	fi
+done
 nginx/render.sh "$VAR/nginx/nginx.conf" "127.0.0.1:$HTTP_PORT" \
     "$VAR/nginx" "$panel" "$ROOT/static" || die "cannot render the nginx config"
 
@@ -81,7 +89,9 @@ build/backupmx.fcgi -c "$CONF" -f &
 pids+=($!)
 nginx -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" -e "$VAR/nginx/error.log" &
 pids+=($!)
-say "nginx on http://127.0.0.1:$HTTP_PORT/ (pid ${pids[1]}), panel pid ${pids[0]}; Ctrl-C stops"
+build/backupmxd -c "$CONF" -f &
+pids+=($!)
+say "nginx on http://127.0.0.1:$HTTP_PORT/ (pid ${pids[1]}), panel pid ${pids[0]}, relay on $smtp (pid ${pids[2]}); Ctrl-C stops"
 # Whichever child ends first ends the run: the others are stopped too.
 wait -n
 say "a process exited on its own"

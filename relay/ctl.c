@@ -31,6 +31,8 @@ static const struct ctl_verb ctl_verbs[] = {
 	{ "backupmx", "add", ctl_bmx_add, 1, "DOMAIN [--deliver-to HOST[:PORT]]" },
 	{ "backupmx", "del", ctl_bmx_del, 1, "DOMAIN" },
 	{ "backupmx", "list", ctl_bmx_list, 1, "[--json]" },
+	{ "queue", "list", ctl_queue_list, 1, "[--domain D] [--json]" },
+	{ "queue", "show", ctl_queue_show, 1, "ID" },
 	{ NULL, NULL, NULL, 0, NULL }
 };
 

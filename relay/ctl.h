@@ -38,5 +38,7 @@ int	ctl_domain_add(struct ctl *, int, char **);
 int	ctl_bmx_add(struct ctl *, int, char **);
 int	ctl_bmx_del(struct ctl *, int, char **);
 int	ctl_bmx_list(struct ctl *, int, char **);
+int	ctl_queue_list(struct ctl *, int, char **);
+int	ctl_queue_show(struct ctl *, int, char **);
 
 #endif

@@ -3,8 +3,9 @@
 #
 #   unit       build/tests/test_*        Check suites
 #   sanitized  build/san/tests/test_*    the same, under ASan/UBSan
-#   black-box  tests/{cli,web,...}/test_*.sh  scripts that drive the real
-#              binaries; each prints "ok - ..." or "not ok - ..." per check
+#   black-box  tests/{cli,web,relay}/test_*.sh  scripts that drive the real
+#              binaries; each prints "ok - ..." or "not ok - ..." per check;
+#              the fast ones run a second time against build/san
 #
 # A test binary or script that dies without its summary counts as failed.
 # The last line is "N passed, N failed"; the exit status is 0 only when
@@ -38,9 +39,9 @@ run_check() {	# a Check binary: parse "Checks: N, Failures: F, Errors: E"
 	fi
 }
 
-run_script() {	# a black-box script: count its ok / not ok lines
-	local t=$1 out=$log/out ok bad rc
-	timeout 600 bash "$t" >"$out" 2>&1
+run_script() {	# script [build-dir]: count its ok / not ok lines
+	local t=$1 b=${2:-build} out=$log/out ok bad rc
+	BMX_BUILD=$b timeout 600 bash "$t" >"$out" 2>&1
 	rc=$?
 	ok=$(grep -c '^ok ' "$out")
 	bad=$(grep -c '^not ok ' "$out")
@@ -48,6 +49,7 @@ run_script() {	# a black-box script: count its ok / not ok lines
 		echo "not ok - $t exited with status $rc" >>"$out"
 		bad=1
 	fi
+	[ "$b" = build ] || t="$t ($b)"
 	report "$t" "$ok" "$bad" "$out"
 }
 
@@ -64,6 +66,12 @@ done
 echo "black-box tests:"
 for t in tests/*/test_*.sh; do
 	want "$t" && run_script "$t"
+done
+# The protocol and page tests again, against the ASan/UBSan binaries
+# (the crash test kills the relay on purpose and stays on the plain build).
+echo "black-box tests against the ASan/UBSan build:"
+for t in tests/cli/test_*.sh tests/web/test_*.sh tests/relay/test_smtp.sh; do
+	[ -f "$t" ] && want "$t" && run_script "$t" build/san
 done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

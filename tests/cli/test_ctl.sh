@@ -90,6 +90,14 @@ expect 0 "list after delete" backupmx list --json
 n=$(sqlite3 "$T/db/backupmx.db" "SELECT count(*) FROM audit_log")
 [ "$n" = 7 ] && ok "every change audited ($n entries)" || not_ok "audit entries: $n, want 7"
 
+expect 0 "queue list on an empty queue" queue list
+grep -q '^-- 0 messages in the queue' "$T/out" && ok "empty queue says so" || not_ok "empty queue output: $(cat "$T/out")"
+expect 0 "queue list --json on an empty queue" queue list --json
+[ "$(tr -d '[:space:]' <"$T/out")" = "[]" ] && ok "empty queue is []" || not_ok "empty queue json: $(cat "$T/out")"
+expect 2 "queue list with junk" queue list --bogus
+expect 1 "queue show of an unknown id" queue show 0123456789ABCDEF
+expect 2 "queue show without an id" queue show
+
 # Configuration errors name the file and line.
 printf 'db = x\nbogus = 1\n' >"$T/bad.conf"
 $BMX_BUILD/backupmxctl -c "$T/bad.conf" backupmx list 2>"$T/err"
