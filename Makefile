@@ -14,7 +14,7 @@ WARN	 = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-truncation
 CFLAGS	 = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
 	   -O2 -g -Icore $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CXXFLAGS = -std=c++11 $(WARN) -Wno-shadow -O2 -g -Icore
-LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lctemplate -lpthread
+LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lctemplate -lresolv -lpthread
 CHECKLIBS = $(shell pkg-config --libs check 2>/dev/null)
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=all

@@ -17,43 +17,36 @@
  * every other result is copied into the caller's structures.
  *
  * Decisions the header leaves open:
- *  - Command lines: a NUL anywhere, or a control character other than TAB
- *    anywhere (a bare CR or LF inside a line is how SMTP smuggling
- *    starts), is 500 5.5.2; so is an octet >= 0x80 in the verb.  The
- *    argument may carry UTF-8 (SMTPUTF8 addresses).  The line length is
- *    not checked here: AUTH lines may exceed SMTP_LINE_MAX (RFC 4954,
- *    section 4), so the session's reader owns that limit.
- *  - "DATA " (the one space after the verb and nothing else) gives arg "",
- *    i.e. no argument: lenient, as many servers are.  "DATA x" or
- *    "DATA  " leaves arg non-empty and the session answers 501; likewise
- *    RSET and QUIT.  NOOP and HELP take any argument.
- *  - Paths: a missing '<', a missing '>' or anything but a space after the
- *    '>' is 501 5.5.4; anything wrong between the brackets (space, second
- *    '<', bad source route, bad mailbox, too long) is 501 5.1.7 for MAIL,
- *    501 5.1.3 for RCPT.  One trailing dot of the domain is dropped
- *    ("user@our.example." is "user@our.example").  Address literals pass
- *    with the literal as sent as their domain, so the policy can refuse
- *    them.  The domain is always the part after the last unquoted '@'
- *    (valid_email allows no other), so "a%b@our.example",
- *    "\"a@b\"@our.example" and "a!b@our.example" all belong to
- *    our.example.  RCPT TO:<Postmaster> in any case gives "postmaster".
- *  - Parameters may be separated by more than one space, and trailing
- *    spaces are ignored (clients send them).  A malformed value of a known
- *    parameter is 501 5.5.4; an unknown keyword, or BODY=BINARYMIME (known
- *    but not offered), is 555 5.5.4.  NOTIFY may repeat a word.
- *  - SMTPUTF8 and BODY=8BITMIME are accepted here whether or not the
- *    server advertised them (smtp_parse_mail has no such argument): the
- *    session compares m->smtputf8 and m->body with what it offered.
- *  - MAIL's AUTH= (RFC 4954, section 5) is a known parameter: its value
- *    must be "<>" or xtext, and it is then ignored, as a server that does
- *    not trust the client may do.
- *  - xtext: hex digits of either case are accepted (RFC 3461 says upper
- *    case); a decoded NUL is refused.  ENVID and ORCPT must decode to
- *    printable ASCII (RFC 3461, sections 4.2 and 4.4).  ORCPT=utf-8 is
- *    taken in its ASCII form (RFC 6533 utf-8-addr-xtext); raw UTF-8
- *    ("unitext") is refused with 501.
- *  - HELO/EHLO: blanks around the name are tolerated and one trailing dot
- *    is dropped; out gets the lower-case A-label, or the literal as sent.
+ *  - Command lines: a NUL or a control character other than TAB anywhere
+ *    (a bare CR or LF inside a line is how SMTP smuggling starts), or an
+ *    octet >= 0x80 in the verb, is 500 5.5.2; the argument may carry
+ *    UTF-8.  The length is the reader's business: AUTH lines may exceed
+ *    SMTP_LINE_MAX (RFC 4954, section 4).
+ *  - "DATA " (one space, nothing after) gives arg "", i.e. no argument:
+ *    lenient, as many servers are.  "DATA x" or "DATA  " leaves arg
+ *    non-empty and the session answers 501; likewise RSET and QUIT.  NOOP
+ *    and HELP take any argument.
+ *  - Paths: no '<', no '>' or anything but a space after '>' is 501 5.5.4;
+ *    anything wrong between the brackets (space, second '<', bad route or
+ *    mailbox, too long) is 501 5.1.7 for MAIL, 501 5.1.3 for RCPT.  One
+ *    trailing dot of a domain name is dropped.  An address literal is the
+ *    domain as sent, for the policy to refuse.  The domain is the part
+ *    after the last unquoted '@' (valid_email allows no other), so
+ *    "a%b@our.example", "\"a@b\"@our.example" and "a!b@our.example" all
+ *    belong to our.example.  RCPT TO:<Postmaster> in any case gives
+ *    "postmaster".
+ *  - Parameters may be separated, and followed, by several spaces.  A bad
+ *    value of a known parameter is 501 5.5.4; an unknown keyword, or
+ *    BODY=BINARYMIME (known but not offered), is 555 5.5.4.  SMTPUTF8 and
+ *    BODY=8BITMIME are taken whether advertised or not: the session checks.
+ *    NOTIFY may repeat a word.  MAIL's AUTH= (RFC 4954, section 5) must be
+ *    "<>" or xtext and is then ignored, as an untrusting server may do.
+ *  - xtext: hex digits of either case (RFC 3461 says upper); a decoded NUL
+ *    is refused.  ENVID and ORCPT must decode to printable ASCII (RFC 3461,
+ *    4.2 and 4.4).  ORCPT=utf-8 is taken in its ASCII form (RFC 6533
+ *    utf-8-addr-xtext); raw UTF-8 ("unitext") is refused with 501.
+ *  - HELO/EHLO: blanks around the name and one trailing dot are dropped;
+ *    out gets the lower-case A-label, or the address literal as sent.
  */
 #include "smtp_parse.h"
 

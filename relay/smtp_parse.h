@@ -75,6 +75,10 @@ struct smtp_rcpt {
  * case-insensitive.  A verb must be followed by end of line or one space.
  * Unknown verbs give SMTP_UNKNOWN and return 0 (the session answers 500).
  * Returns -1 (with rep) for NUL bytes or non-ASCII in the verb.
+ * (Clarified with the implementation: line[len] must be a NUL, since arg
+ * is returned as a C string pointing into line; control characters other
+ * than TAB anywhere in the line are refused too; the line length is left
+ * to the session's reader.)
  */
 int	smtp_parse_command(const char *line, size_t len,
 	    struct smtp_command *cmd, struct smtp_reply *rep);
@@ -85,7 +89,9 @@ int	smtp_parse_command(const char *line, size_t len,
  * utf8_ok: whether SMTPUTF8 was advertised; size parameters beyond
  * LLONG_MAX or malformed are 501/555; unknown parameters are
  * 555 5.5.4; non-ASCII addresses without the SMTPUTF8 parameter are
- * 553 5.6.7.
+ * 553 5.6.7.  (Clarified: there is no utf8_ok argument; SMTPUTF8 and
+ * BODY=8BITMIME are parsed whether advertised or not, and the session
+ * compares m->smtputf8 and m->body with what it offered.)
  */
 int	smtp_parse_mail(const char *arg, struct smtp_mail *m,
 	    struct smtp_reply *rep);

@@ -70,15 +70,36 @@ session_syntax(struct session *s, const struct smtp_reply *r)
 	session_error(s, r->text, r->code);
 }
 
+/*
+ * The HELO/EHLO name.  Many real clients send names that RFC 5321 does not
+ * allow (a bare IP, an underscore): refusing them would lose mail, so any
+ * single printable ASCII token is taken as given; only an empty or broken
+ * argument is refused.
+ */
+static int
+session_helo_name(struct session *s, const char *arg)
+{
+	struct smtp_reply r;
+	size_t i, n = strlen(arg);
+
+	if (smtp_parse_helo(arg, s->helo, sizeof(s->helo), &r) == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (arg[i] <= ' ' || arg[i] > '~')
+			break;
+	if (n == 0 || i < n || n >= sizeof(s->helo)) {
+		session_syntax(s, &r);
+		return -1;
+	}
+	memcpy(s->helo, arg, n + 1);
+	return 0;
+}
+
 static void
 cmd_helo(struct session *s, const char *arg)
 {
-	struct smtp_reply r;
-
-	if (smtp_parse_helo(arg, s->helo, sizeof(s->helo), &r) == -1) {
-		session_syntax(s, &r);
+	if (session_helo_name(s, arg) == -1)
 		return;
-	}
 	s->esmtp = 0;
 	session_enter(s, S_READY);
 	conn_reply(&s->c, "250 %s", s->o->myhostname);
@@ -87,12 +108,8 @@ cmd_helo(struct session *s, const char *arg)
 static void
 cmd_ehlo(struct session *s, const char *arg)
 {
-	struct smtp_reply r;
-
-	if (smtp_parse_helo(arg, s->helo, sizeof(s->helo), &r) == -1) {
-		session_syntax(s, &r);
+	if (session_helo_name(s, arg) == -1)
 		return;
-	}
 	s->esmtp = 1;
 	session_enter(s, S_READY);
 	conn_reply(&s->c, "250-%s", s->o->myhostname);
