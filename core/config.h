@@ -36,6 +36,8 @@ struct config {
 	long	 max_connections;
 	long	 max_connections_per_client;
 	long	 min_free_space;
+	long	 delivery_port;
+	long	 delivery_concurrency;
 	char	*dns_resolver;
 	char	*tls_cert;
 	char	*tls_key;

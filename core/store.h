@@ -109,7 +109,7 @@ struct queue_msg_in {
 	const char	*id, *node, *domain, *sender;
 	int64_t		 size, arrival, expires;
 	const char	*client, *helo, *envid, *ret;	/* NULL when absent */
-	int		 body8, smtputf8;
+	int		 body8, smtputf8, is_bounce;
 	size_t		 nrcpt;
 	const struct queue_rcpt_in *rcpt;
 };
@@ -152,6 +152,77 @@ struct queue_rcpt_out {
 /* One message and its recipients (caller frees *rcpt with free()). */
 int	queue_get(struct db *, const struct actor *, const char *id,
 	    struct queue_entry *, struct queue_rcpt_out **rcpt, size_t *n);
+
+/*
+ * The relay's outbound side (store_delivery.c).  A destination is a
+ * message's domain: the recipients' domain, or for a bounce the original
+ * sender's.  All of these act for one node (myhostname).
+ */
+struct queue_dest {
+	char	name[VALID_NAME_MAX];		/* domain */
+	char	delivery_host[VALID_NAME_MAX + 8];	/* "" for MX */
+	int	nmsg;
+};
+
+/* Destinations with recipients due at now (held messages excluded). */
+int	queue_due_dests(struct db *, const char *node, int64_t now,
+	    struct queue_dest **list, size_t *n);
+/* Ids of due messages of one destination, oldest first, at most max;
+ * ids is a caller array of max strings of 32 bytes. */
+int	queue_due_messages(struct db *, const char *node, const char *domain,
+	    int64_t now, char (*ids)[32], size_t max, size_t *n);
+
+/* One recipient's outcome of one delivery attempt. */
+struct queue_result {
+	const char	*address;
+	const char	*state;		/* "sent", "bounced", "queued" */
+	const char	*status;	/* attempt status: sent/deferred/bounced */
+	const char	*dsn;		/* X.Y.Z */
+	const char	*relay;		/* host[ip]:port, or NULL */
+	const char	*reply;		/* reply text or reason */
+	int64_t		 next_attempt;	/* for "queued" */
+};
+
+/*
+ * Record outcomes in one transaction; when no recipient is left queued
+ * the message row goes (*finished = 1) and the caller removes the file.
+ */
+int	queue_record(struct db *, const char *id, const struct queue_result *,
+	    size_t n, int64_t now, int *finished);
+/* Put every queued recipient of domain off until when (one probe per
+ * interval), recording why. */
+int	queue_defer_dest(struct db *, const char *node, const char *domain,
+	    int64_t when, const char *why);
+/* Recipients whose message expired at now: calls fn(arg, id) per message. */
+int	queue_expired(struct db *, const char *node, int64_t now,
+	    int (*fn)(void *, const char *id), void *arg);
+/* Remove a message row (delete command, expiry done). */
+int	queue_remove(struct db *, const char *id);
+
+/* Reachability of a destination, as this node last saw it. */
+struct dest_state {
+	int64_t	last_probe, last_ok, next_probe;
+	char	last_result[256];
+	int	known;
+};
+int	dest_get(struct db *, const char *node, const char *name,
+	    struct dest_state *);
+int	dest_put(struct db *, const char *node, const char *name,
+	    const struct dest_state *);
+
+/* Operator and panel requests ("flush", "delete", "hold", "release"). */
+int	queue_command_add(struct db *, const struct actor *, const char *verb,
+	    const char *arg);
+struct queue_cmd {
+	int64_t	id;
+	char	verb[16];
+	char	arg[VALID_NAME_MAX];
+};
+/* Pending commands, oldest first (at most max). */
+int	queue_commands(struct db *, struct queue_cmd *, size_t max, size_t *n);
+/* Carry out a flush/hold/release in the database and mark it done. */
+int	queue_command_apply(struct db *, const char *node,
+	    const struct queue_cmd *);
 
 /* Append to the audit log (inside the caller's transaction, if any). */
 int	audit_add(struct db *, const struct actor *, const char *action,

@@ -71,10 +71,10 @@ queue_insert_one(struct db *db, const struct queue_msg_in *m)
 
 	st = db_prepare(db, "INSERT INTO queue_message (id, node, domain, "
 	    "sender, size, arrival, expires, client, helo, envid, ret, body8, "
-	    "smtputf8) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	    "ssssIIIssssii", m->id, m->node, m->domain, m->sender, m->size,
-	    m->arrival, m->expires, m->client, m->helo, m->envid, m->ret,
-	    m->body8, m->smtputf8);
+	    "smtputf8, is_bounce) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?)", "ssssIIIssssiii", m->id, m->node, m->domain, m->sender,
+	    m->size, m->arrival, m->expires, m->client, m->helo, m->envid,
+	    m->ret, m->body8, m->smtputf8, m->is_bounce);
 	if (st == NULL || db_run(db, st, NULL) == -1)
 		return STORE_ERROR;
 	for (i = 0; i < m->nrcpt; i++) {

@@ -26,13 +26,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <sodium.h>
 
 #include "config.h"
+#include "dns.h"
 #include "log.h"
 #include "policy.h"
+#include "scheduler.h"
 #include "smtp_session.h"
 #include "spool.h"
 #include "util.h"
@@ -361,9 +364,29 @@ relay_stop(void)
 			break;
 		nanosleep(&tick, NULL);
 	}
+	sched_stop();	/* before the spool: runners queue bounces */
 	spool_shutdown();
 	policy_shutdown();
 	log_event(LOG_INFO, NULL, "stopped%s", n ? " with sessions open" : "");
+}
+
+static void
+relay_sched_start(void)
+{
+	struct sched_opts so;
+	char err[256];
+
+	memset(&so, 0, sizeof(so));
+	util_strlcpy(so.node, d.cf.myhostname, sizeof(so.node));
+	util_strlcpy(so.dbpath, d.cf.db, sizeof(so.dbpath));
+	util_strlcpy(so.spool_dir, d.cf.spool_dir, sizeof(so.spool_dir));
+	util_strlcpy(so.mx_names, d.cf.mx_names, sizeof(so.mx_names));
+	so.probe_interval = d.cf.probe_interval;
+	so.lifetime = d.cf.max_queue_lifetime;
+	so.port = (int)d.cf.delivery_port;
+	so.concurrency = (int)d.cf.delivery_concurrency;
+	if (sched_start(&so, err, sizeof(err)) == -1)
+		fatal("%s", err);
 }
 
 static void
@@ -388,6 +411,11 @@ relay_start(int foreground)
 		    "spool file(s)", removed);
 	if (policy_init(d.cf.db, err, sizeof(err)) == -1)
 		fatal("%s", err);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		fatal("cannot initialise libcurl");
+	if (dns_init(d.cf.dns_resolver, err) == -1)
+		fatal("dns_resolver: %s", err);
+	relay_sched_start();
 	if (relay_listen(d.cf.smtp_listen, err, sizeof(err)) == -1)
 		fatal("%s", err);
 }

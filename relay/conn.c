@@ -189,9 +189,11 @@ conn_raw_write(struct conn *c, const char *p, size_t n)
 {
 	int64_t deadline = conn_ms() + 60 * 1000;
 	ssize_t w;
+	short ev;
 	int e;
 
 	while (n > 0) {
+		ev = POLLOUT;
 		if (c->ssl != NULL) {
 			ERR_clear_error();
 			w = SSL_write(c->ssl, p, (int)n);
@@ -200,6 +202,8 @@ conn_raw_write(struct conn *c, const char *p, size_t n)
 				if (e != SSL_ERROR_WANT_WRITE &&
 				    e != SSL_ERROR_WANT_READ)
 					return -1;
+				if (e == SSL_ERROR_WANT_READ)
+					ev = POLLIN;
 				errno = EAGAIN;
 				w = -1;
 			}
@@ -210,7 +214,10 @@ conn_raw_write(struct conn *c, const char *p, size_t n)
 			n -= (size_t)w;
 		} else if (errno != EAGAIN && errno != EINTR)
 			return -1;
-		else if (conn_wait(c, POLLOUT, deadline) == CONN_TIMEOUT)
+		/* Give up on a timeout, an error, and on shutdown too: a peer
+		 * that does not read its replies must not keep us (conn_wait
+		 * answers CONN_STOP at once, so retrying would spin). */
+		else if (conn_wait(c, ev, deadline) != CONN_OK)
 			return -1;
 	}
 	return 0;

@@ -33,6 +33,8 @@ static const struct ctl_verb ctl_verbs[] = {
 	{ "backupmx", "list", ctl_bmx_list, 1, "[--json]" },
 	{ "queue", "list", ctl_queue_list, 1, "[--domain D] [--json]" },
 	{ "queue", "show", ctl_queue_show, 1, "ID" },
+	{ "queue", "flush", ctl_queue_flush, 1, "[DOMAIN]" },
+	{ "queue", "delete", ctl_queue_delete, 1, "ID" },
 	{ NULL, NULL, NULL, 0, NULL }
 };
 

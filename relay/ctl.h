@@ -40,5 +40,7 @@ int	ctl_bmx_del(struct ctl *, int, char **);
 int	ctl_bmx_list(struct ctl *, int, char **);
 int	ctl_queue_list(struct ctl *, int, char **);
 int	ctl_queue_show(struct ctl *, int, char **);
+int	ctl_queue_flush(struct ctl *, int, char **);
+int	ctl_queue_delete(struct ctl *, int, char **);
 
 #endif

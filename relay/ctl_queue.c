@@ -170,3 +170,47 @@ ctl_queue_show(struct ctl *c, int argc, char **argv)
 	free(r);
 	return CTL_OK;
 }
+
+/* queue flush [DOMAIN] / queue delete ID: rows the relay picks up. */
+static int
+ctl_queue_command(struct ctl *c, const char *verb, const char *arg)
+{
+	int rc = queue_command_add(c->db, &actor_cli, verb, arg);
+
+	if (rc == STORE_OK)
+		printf("queue %s %s: requested; the relay acts on it within a "
+		    "second\n", verb, arg != NULL ? arg : "(all)");
+	return ctl_store_result(c, rc);
+}
+
+int
+ctl_queue_flush(struct ctl *c, int argc, char **argv)
+{
+	char alabel[VALID_NAME_MAX], ulabel[VALID_NAME_MAX * 4];
+	char err[VALID_ERR_MAX];
+
+	if (argc > 1 || (argc == 1 && argv[0][0] == '-'))
+		return ctl_usage();
+	if (argc == 1 && valid_domain(argv[0], alabel, ulabel, err) == -1)
+		return ctl_refuse("%s: %s", argv[0], err);
+	return ctl_queue_command(c, "flush", argc == 1 ? alabel : NULL);
+}
+
+int
+ctl_queue_delete(struct ctl *c, int argc, char **argv)
+{
+	struct queue_entry e;
+	struct queue_rcpt_out *r;
+	size_t n;
+	int rc;
+
+	if (argc != 1 || argv[0][0] == '-')
+		return ctl_usage();
+	if ((rc = queue_get(c->db, &actor_cli, argv[0], &e, &r, &n)) !=
+	    STORE_OK)
+		return ctl_store_result(c, rc);
+	free(e.rcpts);
+	free(e.last_error);
+	free(r);
+	return ctl_queue_command(c, "delete", argv[0]);
+}

@@ -103,6 +103,16 @@ str_casecmp(const void *a, const void *b)
 	return strcasecmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Sort the domains once.  An empty array may be NULL, which qsort() and
+ * bsearch() must never see (UBSan: nonnull arguments). */
+static void
+snapshot_sort(struct snapshot *s)
+{
+	if (!s->sorted && s->n > 0)
+		qsort(s->doms, s->n, sizeof(s->doms[0]), pdomain_cmp);
+	s->sorted = 1;
+}
+
 static struct pdomain *
 policy_find(struct snapshot *s, const char *domain)
 {
@@ -120,10 +130,7 @@ policy_add_rcpt(void *arg, const char *domain, const char *address)
 	char **n;
 
 	/* Every domain arrives before the first recipient. */
-	if (!s->sorted) {
-		qsort(s->doms, s->n, sizeof(s->doms[0]), pdomain_cmp);
-		s->sorted = 1;
-	}
+	snapshot_sort(s);
 	if ((d = policy_find(s, domain)) == NULL)
 		return 0;
 	if (d->nrcpt == d->caprcpt) {
@@ -157,12 +164,11 @@ policy_load(void)
 		snapshot_unref(s);
 		return NULL;
 	}
-	if (!s->sorted)
-		qsort(s->doms, s->n, sizeof(s->doms[0]), pdomain_cmp);
-	s->sorted = 1;
+	snapshot_sort(s);
 	for (i = 0; i < s->n; i++)
-		qsort(s->doms[i].rcpts, s->doms[i].nrcpt, sizeof(char *),
-		    str_casecmp);
+		if (s->doms[i].nrcpt > 0)
+			qsort(s->doms[i].rcpts, s->doms[i].nrcpt,
+			    sizeof(char *), str_casecmp);
 	return s;
 }
 
@@ -309,6 +315,8 @@ policy_listed(const struct pdomain *d, const char *rcpt)
 	const char *at = strrchr(rcpt, '@');
 	const char *key = rcpt;
 
+	if (d->nrcpt == 0)
+		return 0;	/* an empty list (rcpts is NULL) */
 	if (bsearch(&key, d->rcpts, d->nrcpt, sizeof(char *), str_casecmp))
 		return 1;
 	if (at == NULL)

@@ -15,6 +15,7 @@
 #include "conn.h"
 #include "log.h"
 #include "policy.h"
+#include "scheduler.h"
 #include "smtp_data.h"
 #include "smtp_parse.h"
 #include "smtp_session.h"
@@ -35,7 +36,8 @@ struct session {
 	char			 helo[256];
 	struct smtp_mail	 mail;
 	struct smtp_rcpt	*rcpt;
-	int			 nrcpt;
+	int			 nrcpt, caprcpt;
+	int			 rcpt_cmds;	/* RCPTs tried, refused ones too */
 	struct spool_file	*spool;
 };
 
@@ -51,7 +53,8 @@ session_enter(struct session *s, enum sstate st)
 	if (st <= S_READY) {
 		free(s->rcpt);
 		s->rcpt = NULL;
-		s->nrcpt = 0;
+		s->nrcpt = s->caprcpt = 0;
+		s->rcpt_cmds = 0;
 		memset(&s->mail, 0, sizeof(s->mail));
 	}
 	s->st = st;
@@ -200,12 +203,35 @@ session_rcpt_policy(struct session *s, const struct smtp_rcpt *r)
 	conn_reply(&s->c, "250 2.1.5 Ok");
 }
 
+/*
+ * Room for one more recipient.  The array grows with the RCPTs that come:
+ * a large max_recipients must not cost its full size in every session.
+ */
+static int
+session_rcpt_room(struct session *s)
+{
+	struct smtp_rcpt *n;
+	int cap;
+
+	if (s->nrcpt < s->caprcpt)
+		return 0;
+	cap = s->caprcpt > 0 ? s->caprcpt * 2 : 8;
+	if (cap > s->o->max_rcpt)
+		cap = s->o->max_rcpt;
+	if ((n = realloc(s->rcpt, (size_t)cap * sizeof(*n))) == NULL)
+		return -1;
+	s->rcpt = n;
+	s->caprcpt = cap;
+	return 0;
+}
+
 static void
 cmd_rcpt(struct session *s, const char *arg)
 {
 	struct smtp_rcpt r;
 	struct smtp_reply rep;
 
+	s->rcpt_cmds++;
 	if (smtp_parse_rcpt(arg, s->mail.smtputf8, &r, &rep) == -1) {
 		session_syntax(s, &rep);
 		return;
@@ -214,9 +240,7 @@ cmd_rcpt(struct session *s, const char *arg)
 		conn_reply(&s->c, "452 4.5.3 Error: too many recipients");
 		return;
 	}
-	if (s->rcpt == NULL &&
-	    (s->rcpt = calloc((size_t)s->o->max_rcpt, sizeof(*s->rcpt))) ==
-	    NULL) {
+	if (session_rcpt_room(s) == -1) {
 		conn_reply(&s->c, "452 4.3.0 Insufficient resources");
 		return;
 	}
@@ -320,11 +344,13 @@ session_commit(struct session *s, struct spool_file *f, int64_t size,
 		m[n].rcpt = &r[i];
 		m[n++].nrcpt = 1;
 	}
-	if ((rc = spool_commit(f, m, (size_t)n, err)) == 0)
+	if ((rc = spool_commit(f, m, (size_t)n, err)) == 0) {
+		sched_wake();	/* a first attempt right away */
 		for (i = 0; i < n; i++)
 			log_event(LOG_INFO, m[i].id, "from=<%s>, size=%lld, "
 			    "nrcpt=%zu (queue active)", s->mail.sender,
 			    (long long)size, m[i].nrcpt);
+	}
 done:
 	free(m);
 	free(r);
@@ -380,10 +406,14 @@ cmd_data(struct session *s, const char *arg)
 		session_error(s, "5.5.4 Syntax: DATA", 501);
 		return;
 	}
+	/* RFC 5321 3.3 allows 503 or 554 here: 554 tells a pipelining
+	 * client that its RCPTs were all refused, 503 that it sent none. */
 	if (s->st < S_RCPT) {
-		session_error(s, s->st == S_MAIL ?
-		    "5.5.1 Error: no valid recipients" :
-		    "5.5.1 Error: need RCPT command", s->st == S_MAIL ? 554 : 503);
+		if (s->rcpt_cmds > 0)
+			session_error(s, "5.5.1 Error: no valid recipients",
+			    554);
+		else
+			session_error(s, "5.5.1 Error: need RCPT command", 503);
 		return;
 	}
 	if (!session_room(s, s->mail.size)) {

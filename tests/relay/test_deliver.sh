@@ -1,0 +1,134 @@
+#!/bin/bash
+# Outbound: the relay holds mail while the primary is down, probes it once
+# per interval, delivers everything when it is back (byte-identical),
+# handles per-recipient 250/451/550, bounces with an RFC 3464 DSN, never
+# bounces the null sender, expires after max_queue_lifetime, obeys queue
+# flush/delete, and uses STARTTLS when the primary offers it.
+#
+# Real parts: build/backupmxd, aiosmtpd fake primaries (fake_primary.py),
+# swaks as the sending MTA.  Intervals are shrunk through the config.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib.sh
+PY=/usr/bin/python3
+T=$(mktemp -d /tmp/bmx-deliver.XXXXXX)
+RELAY_PID= PRIM_PID= SEND_PID=
+cleanup() {
+	for p in $RELAY_PID $PRIM_PID $SEND_PID; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+SMTP=$(free_port) PRIM=$(free_port) SEND=$(free_port)
+CONF=$T/backupmx.conf
+CTL="$BMX_BUILD/backupmxctl -c $CONF"
+write_conf() {	# probe_interval max_queue_lifetime [extra lines]
+	cat >"$CONF" <<EOF
+db = $T/db
+spool_dir = $T/spool
+smtp_listen = 127.0.0.1:$SMTP
+myhostname = mx.test.example
+min_free_space = 0
+probe_interval = $1
+max_queue_lifetime = $2
+${3:-}
+EOF
+}
+write_conf 1 1d
+$CTL init >/dev/null
+echo 'customer password' | $CTL user add cust --password-stdin >/dev/null
+$CTL domain add primary.test --owner cust >/dev/null
+$CTL domain add sender.test --owner cust --external >/dev/null
+$CTL backupmx add primary.test --deliver-to 127.0.0.1:$PRIM >/dev/null
+# Bounces go to the sender's domain; here that domain's mail goes to a
+# second fake server standing for the sender's own mail system.
+$CTL backupmx add sender.test --deliver-to 127.0.0.1:$SEND >/dev/null
+
+start_relay() {
+	$BMX_BUILD/backupmxd -c "$CONF" -f 2>>"$T/relay.log" &
+	RELAY_PID=$!
+	wait_for 10 bash -c "echo >/dev/tcp/127.0.0.1/$SMTP" 2>/dev/null
+}
+stop_relay() {
+	kill -TERM "$RELAY_PID" 2>/dev/null
+	wait "$RELAY_PID" 2>/dev/null
+	RELAY_PID=
+}
+start_primary() {	# [--tls cert key]
+	$PY tests/relay/fake_primary.py "$PRIM" "$T/primary" "$@" \
+	    >>"$T/primary.log" 2>&1 &
+	PRIM_PID=$!
+	wait_for 10 bash -c "echo >/dev/tcp/127.0.0.1/$PRIM" 2>/dev/null
+}
+stop_primary() {
+	kill "$PRIM_PID" 2>/dev/null
+	wait "$PRIM_PID" 2>/dev/null
+	PRIM_PID=
+}
+send() {	# from to [body]
+	swaks --server 127.0.0.1:$SMTP --from "$1" --to "$2" \
+	    --header "Subject: test $RANDOM" --body "${3:-hello from the test}" \
+	    2>&1 | sed -n 's/^<-  250 2.0.0 Ok: queued as \(.*\)$/\1/p'
+}
+queued() { $CTL queue list --json | $PY -c "import json,sys; print(len(json.load(sys.stdin)))"; }
+delivered() { ls "$T/primary"/*.eml 2>/dev/null | wc -l; }
+returned() { ls "$T/sender"/*.eml 2>/dev/null | wc -l; }
+
+$PY tests/relay/fake_primary.py "$SEND" "$T/sender" >>"$T/sender.log" 2>&1 &
+SEND_PID=$!
+wait_for 10 bash -c "echo >/dev/tcp/127.0.0.1/$SEND" 2>/dev/null
+
+# 1. Primary down: mail is queued, and the destination costs one probe
+#    per interval, not one attempt per message.
+start_relay
+t0=$(date +%s)
+ids=""
+for i in 1 2 3; do ids="$ids $(send someone@sender.test user$i@primary.test "message $i")"; done
+[ "$(echo $ids | wc -w)" = 3 ] && ok "three messages accepted while the primary is down" || not_ok "accepted: $ids"
+mkdir -p "$T/copies"
+for id in $ids; do cp "$T/spool/queue/$id" "$T/copies/$id"; done
+sleep 4
+[ "$(queued)" = 3 ] && ok "they stay queued" || not_ok "queued: $(queued)"
+# Bounds from the elapsed time the test measured itself (interval 1 s):
+# never more than one connection per interval, whatever the queue holds.
+probes=$(grep -c 'destination unreachable' "$T/relay.log")
+elapsed=$(( $(date +%s) - t0 + 1 ))
+[ "$probes" -ge 2 ] && [ "$probes" -le $((elapsed + 1)) ] && ok "down primary probed once per interval ($probes in ${elapsed} s)" || not_ok "probes: $probes in ${elapsed} s"
+tries=$(sqlite3 "$T/db" "SELECT sum(attempts) FROM queue_recipient")
+[ "$tries" -le 2 ] && ok "messages waiting for a down primary are not each tried ($tries attempts for 3)" || not_ok "attempts: $tries"
+$CTL queue list | grep -q 'Connection refused\|connect to' && ok "queue list shows the reason" || not_ok "reason: $($CTL queue list)"
+
+# 2. Primary up: everything is delivered within an interval or two.
+start_primary
+wait_for 15 bash -c "[ \$($CTL queue list --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))') = 0 ]"
+[ "$(queued)" = 0 ] && ok "queue drained once the primary is up" || not_ok "still queued: $(queued)"
+[ "$(delivered)" = 3 ] && ok "the primary has all three" || not_ok "delivered: $(delivered)"
+same=0
+for id in $ids; do
+	for f in "$T"/primary/*.eml; do cmp -s "$f" "$T/copies/$id" && same=$((same + 1)); done
+done
+[ "$same" = 3 ] && ok "delivered byte-identical to the spooled text" || not_ok "identical: $same of 3"
+n=$(grep -c 'status=sent (250 2.0.0 Ok: stored)' "$T/relay.log")
+[ "$n" = 3 ] && ok "Postfix-style sent lines ($n)" || not_ok "sent lines: $n"
+grep -qE ': to=<user1@primary.test>, relay=127.0.0.1\[127.0.0.1\]:[0-9]+, delay=[0-9.]+, delays=[0-9.]+/0/[0-9.e-]+/[0-9.e-]+, dsn=2.0.0, status=sent' "$T/relay.log" && ok "log line has relay, delay, delays, dsn, status" || not_ok "log line format: $(grep 'to=<user1' "$T/relay.log" | head -1)"
+n=$(grep -c ': removed$' "$T/relay.log")
+[ "$n" = 3 ] && ok "'removed' logged per message" || not_ok "removed lines: $n"
+[ -z "$(ls "$T/spool/queue")" ] && ok "spool is empty" || not_ok "spool: $(ls "$T/spool/queue")"
+grep -q '"helo": "mx.test.example"' "$T"/primary/*.json && ok "EHLO with myhostname" || not_ok "helo: $(cat "$T"/primary/*.json | head -c 300)"
+
+# 3. Mixed per-recipient outcomes in one message.
+rm -f "$T"/primary/*
+id=$(swaks --server 127.0.0.1:$SMTP --from someone@sender.test \
+    --to ok@primary.test,r451@primary.test,r550@primary.test 2>&1 |
+    sed -n 's/^<-  250 2.0.0 Ok: queued as \(.*\)$/\1/p')
+wait_for 10 bash -c "grep -q 'to=<r550@primary.test>.*status=bounced' '$T/relay.log'"
+wait_for 10 bash -c "ls '$T'/sender/*.eml >/dev/null 2>&1"
+grep -q "$id: to=<ok@primary.test>.*status=sent" "$T/relay.log" && ok "250 recipient sent" || not_ok "250 recipient"
+grep -q "$id: to=<r451@primary.test>.*dsn=4.2.1, status=deferred" "$T/relay.log" && ok "451 recipient deferred" || not_ok "451 recipient"
+grep -q "$id: to=<r550@primary.test>.*dsn=5.1.1, status=bounced" "$T/relay.log" && ok "550 recipient bounced" || not_ok "550 recipient"
+st=$($CTL queue show "$id" | grep '^recipient:')
+echo "$st" | grep -qE '<r451@primary.test> state=queued attempts=[1-9]' && echo "$st" | grep -q '<ok@primary.test> state=sent' && ok "queue show: per-recipient state" || not_ok "queue show: $st"
+$PY tests/relay/check_dsn.py "$T"/sender/*.eml r550@primary.test failed 5.1.1 someone@sender.test &&
+    ok "DSN to the sender is a valid RFC 3464 multipart/report" || not_ok "DSN check"
+finish
