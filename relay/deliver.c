@@ -186,7 +186,10 @@ deliver_settle(struct trace *t, int transport_ok)
 
 	for (i = 0; i < t->n; i++) {
 		r = &t->rcpt[i];
-		if (t->mail_code >= 400) {
+		if (!transport_ok) {
+			code = 0;		/* what curl said went wrong */
+			text = t->last_text;
+		} else if (t->mail_code >= 400) {
 			code = t->mail_code;	/* sender refused: everyone */
 			text = t->mail_text;
 		} else if (r->code >= 200 && r->code < 300) {

@@ -73,7 +73,7 @@ static const struct {
 	const char	*banner;	/* verbatim lines, or NULL */
 	const char	*intro;		/* words; "\n" ends a line */
 	const char	*section;	/* heads the list of these recipients */
-	const char	*status;	/* when the caller's is missing or bad */
+	const char	*status;	/* if the caller's is missing or bad */
 	const char	*headers;	/* Content-Description of part 3 */
 } dsn_kinds[] = {
 	[DSN_DELIVERED] = { "Successful Mail Delivery Report", NULL,
@@ -383,7 +383,8 @@ dsn_field(struct sbuf *out, const char *name, const char *value)
 	while (*w != '\0') {
 		sp = strchr(w, ' ');
 		wlen = sp != NULL ? (size_t)(sp - w) : strlen(w);
-		if (wlen > 0 && col > start && col + 1 + wlen > DSN_FOLD_WIDTH) {
+		if (wlen > 0 && col > start &&
+		    col + 1 + wlen > DSN_FOLD_WIDTH) {
 			sbuf_add(out, "\r\n", 2);
 			col = 0;
 		}
@@ -514,7 +515,8 @@ dsn_wrap(struct sbuf *out, const char *text, size_t indent)
 		}
 		while (col + wlen > DSN_TEXT_WIDTH) {
 			cut = DSN_TEXT_WIDTH - col;
-			while (cut > 1 && ((unsigned char)w[cut] & 0xc0) == 0x80)
+			while (cut > 1 &&
+			    ((unsigned char)w[cut] & 0xc0) == 0x80)
 				cut--;
 			sbuf_add(out, w, cut);
 			sbuf_add(out, "\r\n", 2);

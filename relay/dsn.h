@@ -11,10 +11,10 @@
  * Errors: -1 with a reason in err (DSN_ERR_MAX) when the original cannot
  * be read; the caller retries later (a DSN is never sent half-built).
  * (Clarified with the implementation: -1 also for arguments no caller
- * should pass — no recipient, an empty or NULL sender or address, an
- * action other than failed/delayed/delivered/relayed/expanded, a
- * reporting_mta with characters a host name cannot have.  On -1 nothing
- * is appended to out.)
+ * should pass — no recipient, an empty or NULL address, an empty, NULL
+ * or over-long (VALID_ADDR_MAX) sender, an action other than
+ * failed/delayed/delivered/relayed/expanded, a reporting_mta with
+ * characters a host name cannot have.  On -1 nothing is appended.)
  * Memory: the result is appended to the caller's sbuf.
  *
  * 7-bit (the relay sends with libcurl, which never says BODY=8BITMIME):

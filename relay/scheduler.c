@@ -85,7 +85,7 @@ runner_resolve(struct runner *r, char *why, size_t whysz)
 	struct dns_addr ad[DNS_MAX_ADDRS];
 	char host[VALID_NAME_MAX], verr[VALID_ERR_MAX];
 	size_t nt = 0, na, i, j;
-	enum dns_rc rc = DNS_OK, arc = DNS_PERMFAIL;
+	enum dns_rc rc = DNS_OK, arc, worst = DNS_PERMFAIL;
 	int port = sc.o.port;
 
 	if (r->delivery_host[0] != '\0') {
@@ -102,8 +102,12 @@ runner_resolve(struct runner *r, char *why, size_t whysz)
 		return rc;
 	for (i = 0; i < nt && r->ntg < MAX_TARGETS; i++) {
 		if ((arc = dns_addrs(t[i].host, ad, DNS_MAX_ADDRS, &na, why)) !=
-		    DNS_OK)
+		    DNS_OK) {
+			/* Permanent only when every host is permanently bad. */
+			if (arc != DNS_PERMFAIL)
+				worst = DNS_TEMPFAIL;
 			continue;
+		}
 		for (j = 0; j < na && r->ntg < MAX_TARGETS; j++) {
 			util_strlcpy(r->tg[r->ntg].host, t[i].host,
 			    sizeof(r->tg[0].host));
@@ -112,7 +116,7 @@ runner_resolve(struct runner *r, char *why, size_t whysz)
 			r->tg[r->ntg++].port = port;
 		}
 	}
-	return r->ntg > 0 ? DNS_OK : arc;
+	return r->ntg > 0 ? DNS_OK : worst;
 }
 
 /* Every due message of the destination gets the same failure. */

@@ -1,10 +1,11 @@
 #!/usr/bin/python3
-"""check_dsn.py FILE RCPT ACTION STATUS SENDER: is FILE (a message as the
+"""check_dsn.py FILE RCPT ACTION STATUS-REGEX SENDER: is FILE (a message as the
 sender's server received it) an RFC 3464 report about RCPT with ACTION and
 STATUS, addressed to SENDER, carrying the original headers but not the
 body?  Exit 0 when it is; else print why and exit 1."""
 import email
 import email.policy
+import re
 import sys
 
 
@@ -42,7 +43,7 @@ def main():
     b = found[0]
     if b["Action"].strip().lower() != action:
         fail("Action is %r" % b["Action"])
-    if b["Status"].strip() != status:
+    if not re.fullmatch(status, b["Status"].strip()):
         fail("Status is %r" % b["Status"])
     headers = parts[2].get_payload() if isinstance(parts[2].get_payload(), str) \
         else parts[2].as_string()

@@ -131,4 +131,74 @@ st=$($CTL queue show "$id" | grep '^recipient:')
 echo "$st" | grep -qE '<r451@primary.test> state=queued attempts=[1-9]' && echo "$st" | grep -q '<ok@primary.test> state=sent' && ok "queue show: per-recipient state" || not_ok "queue show: $st"
 $PY tests/relay/check_dsn.py "$T"/sender/*.eml r550@primary.test failed 5.1.1 someone@sender.test &&
     ok "DSN to the sender is a valid RFC 3464 multipart/report" || not_ok "DSN check"
+
+# 4. Expiry: with the primary down past max_queue_lifetime the sender gets
+#    a DSN; mail from the null sender is dropped with a log line instead.
+stop_relay
+stop_primary
+rm -f "$T"/sender/*
+write_conf 1 3s
+start_relay
+exp=$(send someone@sender.test late@primary.test "too late")
+nul=$(send '<>' late2@primary.test "a bounce that cannot bounce")
+wait_for 20 bash -c "ls '$T'/sender/*.eml >/dev/null 2>&1 && grep -q '$nul: sender is the null sender' '$T/relay.log'"
+[ "$(returned)" = 1 ] && ok "expired message returned to its sender" || not_ok "returned: $(returned)"
+$PY tests/relay/check_dsn.py "$T"/sender/*.eml late@primary.test failed '4\.4\.[0-9]' someone@sender.test &&
+    ok "expiry DSN: Action failed, a 4.4.x status, parses" || not_ok "expiry DSN"
+grep -q "$nul: sender is the null sender: no delivery status notification" "$T/relay.log" &&
+    ok "null sender: no DSN, logged" || not_ok "null sender log"
+wait_for 5 bash -c "[ ! -e '$T/spool/queue/$exp' ] && [ ! -e '$T/spool/queue/$nul' ]"
+[ ! -e "$T/spool/queue/$exp" ] && [ ! -e "$T/spool/queue/$nul" ] && ! $CTL queue show "$exp" >/dev/null 2>&1 &&
+    ok "expired messages left the queue" || not_ok "expired still there: $($CTL queue list)"
+# The 451 recipient of step 3 arrived under a 1-day lifetime: still queued.
+$CTL queue list | grep -q 'r451@primary.test (queued)' && ok "lifetime is fixed at arrival" || not_ok "r451 message gone"
+
+# 5. queue flush: with a long probe interval, a flush delivers at once.
+stop_relay
+write_conf 3600 1d
+start_relay
+fl=$(send someone@sender.test flush@primary.test "flushed")
+wait_for 10 bash -c "grep -q 'destination unreachable' '$T/relay.log'"
+rm -f "$T"/primary/*
+start_primary
+sleep 1
+[ "$(delivered)" = 0 ] && ok "no retry before the probe interval" || not_ok "delivered early"
+$CTL queue flush primary.test >/dev/null
+wait_for 10 bash -c "ls '$T'/primary/*.eml >/dev/null 2>&1"
+[ "$(delivered)" = 1 ] && ok "queue flush DOMAIN delivers within seconds" || not_ok "after flush: $(delivered)"
+
+# 6. A primary that drops the connection during DATA: deferred, then
+#    delivered exactly once when it behaves.
+rm -f "$T"/primary/*
+touch "$T/primary/DROP"
+dr=$(send someone@sender.test drop@primary.test "dropped once")
+wait_for 10 bash -c "grep -q '$dr: to=<drop@primary.test>.*status=deferred' '$T/relay.log'"
+grep -q "$dr: to=<drop@primary.test>.*status=deferred" "$T/relay.log" && ok "dropped connection: deferred" || not_ok "drop: $(grep "$dr" "$T/relay.log")"
+rm -f "$T/primary/DROP"
+$CTL queue flush >/dev/null
+wait_for 10 bash -c "grep -q '$dr: to=<drop@primary.test>.*status=sent' '$T/relay.log'"
+[ "$(delivered)" = 1 ] && ok "delivered once after the primary recovered" || not_ok "after recovery: $(delivered)"
+
+# 7. queue delete.
+stop_primary
+de=$(send someone@sender.test del@primary.test "to be deleted")
+wait_for 10 bash -c "grep -q '$de: to=<del@primary.test>.*status=deferred' '$T/relay.log' || grep -q 'destination unreachable' '$T/relay.log'"
+$CTL queue delete "$de" >/dev/null
+wait_for 10 bash -c "[ ! -e '$T/spool/queue/$de' ]"
+[ ! -e "$T/spool/queue/$de" ] && ! $CTL queue show "$de" >/dev/null 2>&1 && ok "queue delete removes row and file" || not_ok "delete"
+n=$(sqlite3 "$T/db" "SELECT count(*) FROM audit_log WHERE action IN ('queue.delete','queue.flush')")
+[ "$n" -ge 3 ] && ok "flush and delete are audited ($n)" || not_ok "audit: $n"
+$CTL queue delete NOSUCHID0000000 >/dev/null 2>&1; [ $? = 1 ] && ok "delete of an unknown id is refused" || not_ok "delete unknown"
+
+# 8. STARTTLS when the primary offers it (self-signed: opportunistic).
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=primary.test -days 1 \
+    -keyout "$T/key.pem" -out "$T/cert.pem" >/dev/null 2>&1
+rm -f "$T"/primary/*
+start_primary --tls "$T/cert.pem" "$T/key.pem"
+tl=$(send someone@sender.test tls@primary.test "over tls")
+$CTL queue flush >/dev/null
+wait_for 10 bash -c "ls '$T'/primary/*.json >/dev/null 2>&1"
+grep -q '"tls": true' "$T"/primary/*.json 2>/dev/null && ok "delivered over STARTTLS" || not_ok "tls: $(cat "$T"/primary/*.json 2>/dev/null)"
+stop_relay
+grep -q 'stopped' "$T/relay.log" && ok "relay stops cleanly" || not_ok "relay stop"
 finish
