@@ -129,6 +129,9 @@ struct queue_entry {
 	char	sender[VALID_ADDR_MAX];
 	int64_t	size, arrival, expires;
 	int	held;
+	char	envid[104];	/* DSN ENVID=, "" when none */
+	char	client[64];	/* sending host's address */
+	char	helo[256];
 	char	*rcpts;		/* "a@x (queued), b@x (sent)", malloc'd */
 	char	*last_error;	/* malloc'd, "" when none */
 };

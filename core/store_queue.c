@@ -146,7 +146,8 @@ queue_ids(struct db *db, const char *node, int (*fn)(void *, const char *),
 	"' (' || r.state || ')', ', ') FROM queue_recipient r WHERE " \
 	"r.message_id = m.id), (SELECT r.last_error FROM queue_recipient r " \
 	"WHERE r.message_id = m.id AND r.last_error IS NOT NULL ORDER BY " \
-	"r.last_attempt DESC LIMIT 1) FROM queue_message m WHERE (? = 1 OR " \
+	"r.last_attempt DESC LIMIT 1), m.envid, m.client, m.helo " \
+	"FROM queue_message m WHERE (? = 1 OR " \
 	"m.domain IN (SELECT b.domain FROM backupmx b WHERE b.owner_id = ?) " \
 	"OR m.domain IN (SELECT d.name FROM domain d WHERE d.account_id = ?))"
 
@@ -162,6 +163,9 @@ queue_entry_from_row(sqlite3_stmt *st, struct queue_entry *e)
 	e->arrival = sqlite3_column_int64(st, 5);
 	e->expires = sqlite3_column_int64(st, 6);
 	e->held = sqlite3_column_int(st, 7);
+	util_strlcpy(e->envid, db_text(st, 10), sizeof(e->envid));
+	util_strlcpy(e->client, db_text(st, 11), sizeof(e->client));
+	util_strlcpy(e->helo, db_text(st, 12), sizeof(e->helo));
 	e->rcpts = strdup(db_text(st, 8));
 	e->last_error = strdup(db_text(st, 9));
 	return e->rcpts != NULL && e->last_error != NULL ? 0 : -1;

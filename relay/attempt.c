@@ -104,7 +104,7 @@ attempt_dsn(struct attempt_ctx *a, struct loaded *m,
 	struct queue_rcpt_in r;
 	struct dsn_msg dm;
 	struct sbuf sb;
-	char err[SPOOL_ERR_MAX] = "", bid[SPOOL_ID_MAX];
+	char err[SPOOL_ERR_MAX] = "", bid[SPOOL_ID_MAX], client[400];
 	const char *at;
 	int rc = -1;
 
@@ -124,6 +124,12 @@ attempt_dsn(struct attempt_ctx *a, struct loaded *m,
 	dm.sender = m->e.sender;
 	dm.arrival = m->e.arrival;
 	dm.now = util_now();
+	dm.envid = m->e.envid[0] ? m->e.envid : NULL;
+	if (m->e.client[0]) {
+		snprintf(client, sizeof(client), "dns; %s ([%s])",
+		    m->e.helo[0] ? m->e.helo : "unknown", m->e.client);
+		dm.client = client;
+	}
 	sbuf_init(&sb);
 	if (dsn_build(&dm, dr, n, m->path, &sb, err) == -1 ||
 	    (f = malloc(sizeof(*f))) == NULL) {

@@ -155,6 +155,10 @@ ctl_queue_show(struct ctl *c, int argc, char **argv)
 	    e.sender, (long long)e.size, util_iso8601(e.arrival, t1,
 	    sizeof(t1)), util_iso8601(e.expires, t2, sizeof(t2)),
 	    e.held ? "yes" : "no");
+	if (e.client[0])
+		printf("client: %s [%s]\n", e.helo, e.client);
+	if (e.envid[0])
+		printf("envid: %s\n", e.envid);
 	for (i = 0; i < n; i++) {
 		printf("recipient: <%s> state=%s attempts=%d", r[i].address,
 		    r[i].state, r[i].attempts);

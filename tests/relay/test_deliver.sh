@@ -30,6 +30,9 @@ spool_dir = $T/spool
 smtp_listen = 127.0.0.1:$SMTP
 myhostname = mx.test.example
 min_free_space = 0
+# Every destination here has a delivery host; should anything still ask
+# DNS, it asks a dead loopback port, never the machine's resolver.
+dns_resolver = 127.0.0.1:9
 probe_interval = $1
 max_queue_lifetime = $2
 ${3:-}
