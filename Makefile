@@ -40,7 +40,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 PROGS	 = $(B)/backupmxd $(B)/backupmx.fcgi $(B)/backupmxctl
 
-.PHONY: all deps test run bench clean check-readme unit
+.PHONY: all deps test run bench clean check-readme readme unit
 all: $(PROGS)
 
 deps:
@@ -88,6 +88,9 @@ unit: $(UNIT_BIN)
 # core/config.c; `make check-readme` fails when they differ.
 check-readme: $(B)/backupmxctl
 	@tests/check-readme.sh $(B)/backupmxctl README.md
+
+readme: $(B)/backupmxctl
+	@tests/check-readme.sh --fix $(B)/backupmxctl README.md
 
 test: deps
 	$(MAKE) all unit

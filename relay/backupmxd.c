@@ -334,9 +334,10 @@ relay_serve(int sfd)
 			fatal("poll: %s", strerror(errno));
 		if (p[d.nlisten].revents & POLLIN &&
 		    read(sfd, &si, sizeof(si)) == sizeof(si)) {
+			/* SIGPIPE is in the set only to keep it blocked. */
 			if (si.ssi_signo == SIGHUP)
 				relay_reload();
-			else
+			else if (si.ssi_signo != SIGPIPE)
 				break;
 		}
 		for (i = 0; i < d.nlisten; i++)

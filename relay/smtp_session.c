@@ -257,8 +257,11 @@ session_received(struct session *s, struct spool_file *f)
 
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
-	n = snprintf(hdr, sizeof(hdr), "Received: from %.200s ([%s])\r\n"
-	    "\tby %.200s (backupmx) with %s%s%s id %s", s->helo, s->ip,
+	/* TCP-info is an address literal: "[192.0.2.1]", "[IPv6:::1]"
+	 * (RFC 5321 4.4 and 4.1.3). */
+	n = snprintf(hdr, sizeof(hdr), "Received: from %.200s ([%s%s])\r\n"
+	    "\tby %.200s (backupmx) with %s%s%s id %s", s->helo,
+	    strchr(s->ip, ':') != NULL ? "IPv6:" : "", s->ip,
 	    s->o->myhostname, s->mail.smtputf8 ? "UTF8SMTP" :
 	    s->esmtp ? "ESMTP" : "SMTP", s->c.ssl != NULL ? "S" : "",
 	    "", f->id);
@@ -385,7 +388,9 @@ session_data_done(struct session *s, struct spool_file *f,
 		return;
 	}
 	util_strlcpy(id, f->id, sizeof(id));
-	if (session_commit(s, f, res->size, err) == -1) {
+	/* The queued size is the file's: our Received: header included, as
+	 * it goes out with SIZE= on delivery. */
+	if (session_commit(s, f, f->size, err) == -1) {
 		log_event(LOG_ERR, id, "not queued: %s", err);
 		conn_reply(&s->c, strstr(err, "No space") != NULL ?
 		    "452 4.3.1 Insufficient system storage" :

@@ -26,6 +26,7 @@ import sqlite3
 import sys
 import threading
 import time
+import traceback
 
 BIG = 200 * 1024
 TIMEOUT = 15
@@ -238,6 +239,11 @@ def send(port, senders, domain, out, stopfile):
         for k, v in t.counts.items():
             total[k] = total.get(k, 0) + v
     total["alive"] = sum(t.is_alive() for t in threads)
+    frames = sys._current_frames()
+    for t in threads:
+        if t.is_alive():	# say where it hangs
+            sys.stderr.write("sender %d still running, at:\n%s" % (
+                t.num, "".join(traceback.format_stack(frames[t.ident]))))
     with open(out, "w") as f:
         for line in lines:
             f.write(line + "\n")

@@ -14,6 +14,7 @@ import socket
 import sqlite3
 import ssl
 import sys
+import threading
 import time
 import traceback
 
@@ -58,10 +59,11 @@ def want(r, code, enh=None, what=""):
 class Session:
     """One SMTP connection; reads the greeting unless greet=False."""
 
-    def __init__(self, port=None, src="127.0.0.1", timeout=10, greet=True):
+    def __init__(self, port=None, src=None, timeout=10, greet=True,
+                 host="127.0.0.1"):
         port = port or int(os.environ["BMX_PORT"])
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout,
-                                             source_address=(src, 0))
+        self.sock = socket.create_connection(
+            (host, port), timeout, source_address=(src, 0) if src else None)
         self.buf = b""
         self.greeting = self.reply("greeting") if greet else None
 
@@ -226,6 +228,31 @@ def check(name, fn, *args):
         print("not ok - %s: %s: %s" % (name, type(e).__name__, e))
         sys.stderr.write(traceback.format_exc())
     sys.stdout.flush()
+
+
+def parallel(checks):
+    """Run (name, fn) checks at once (slow ones, e.g. timeouts); report
+    in the given order."""
+    results = {}
+
+    def run(name, fn):
+        try:
+            results[name] = (fn(), None)
+        except Exception as e:
+            results[name] = (None, e)
+    ts = [threading.Thread(target=run, args=c) for c in checks]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    for name, _ in checks:
+        out, err = results[name]
+
+        def report(out=out, err=err):
+            if err is not None:
+                raise err
+            return out
+        check(name, report)
 
 
 def poll(fn, limit, step=0.05):

@@ -124,7 +124,10 @@ else
 	not_ok "the senders did not stop within 60 s"
 fi
 load_pid=
-[ -s "$T/load.err" ] && sed 's/^/# /' "$T/load.err" | tail -n 20 >&2
+if [ -s "$T/load.err" ]; then
+	sed 's/^/# /' "$T/load.err" | tail -n 30 >&2
+	sed 's/^/# /' "$LOG" | tail -n 30 >&2
+fi
 
 stop_pid "$relay_pid" TERM
 check "SIGTERM after the load: exit 0" [ $? -eq 0 ]

@@ -6,8 +6,11 @@
 # unreadable database, SIGHUP, SIGTERM and the free-space floor.
 #
 # This script owns the daemon's life (config, database, start, stop); the
-# conversations are in smtp_checks.py (one phase per daemon start), which
-# prints "ok - ..." / "not ok - ..." lines like everything here.
+# conversations are in smtp_checks.py (one phase per daemon start; the
+# checks live in smtp_protocol.py, smtp_queue.py and smtp_lifecycle.py,
+# on the raw client smtpwire.py), which prints "ok - ..." / "not ok - ..."
+# lines like everything here.  The relay's DNS resolver is a dead port, so
+# the queue keeps what it accepted (deliveries are deferred).
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
@@ -24,11 +27,17 @@ trap cleanup EXIT
 
 PORT=$(free_port)
 DEAD_PORT=$(free_port)	# nothing listens here: the relay's DNS never answers
+# A second listener on [::1] when this machine has IPv6 loopback.
+PORT6=$(/usr/bin/python3 -c 'import socket
+s = socket.socket(socket.AF_INET6)
+s.bind(("::1", 0))
+print(s.getsockname()[1])' 2>/dev/null)
+LISTEN=127.0.0.1:$PORT${PORT6:+,[::1]:$PORT6}
 CONF=$T/backupmx.conf
 DB=$T/db/backupmx.db
 CTL="$BMX_BUILD/backupmxctl -c $CONF"
-export BMX_PORT=$PORT BMX_CONF=$CONF BMX_DB=$DB BMX_SPOOL=$T/spool BMX_T=$T
-export BMX_CTL=$CTL PYTHONDONTWRITEBYTECODE=1
+export BMX_PORT=$PORT BMX_PORT6=$PORT6 BMX_CONF=$CONF BMX_DB=$DB
+export BMX_SPOOL=$T/spool BMX_T=$T BMX_CTL=$CTL PYTHONDONTWRITEBYTECODE=1
 
 # write_conf [extra "key = value" lines...]; MIN_FREE, MAX_RCPT and
 # SIZE_LIMIT change the floor, max_recipients and message_size_limit.
@@ -36,7 +45,7 @@ write_conf() {
 	{
 		echo "db = $DB"
 		echo "spool_dir = $T/spool"
-		echo "smtp_listen = 127.0.0.1:$PORT"
+		echo "smtp_listen = $LISTEN"
 		echo "myhostname = mx.test.example"
 		echo "min_free_space = ${MIN_FREE:-0}"
 		echo "smtp_timeout = 2s"
@@ -150,12 +159,13 @@ phase main
 stop_relay "idle"
 
 # Phase 2: STARTTLS with a certificate made here, max_recipients 20, a
-# 50 MB size limit;
-# SIGTERM with sessions open (idle, in TLS, in DATA, not reading).
+# 50 MB size limit; then SIGTERM with sessions open (idle, in TLS, in
+# DATA, one that never reads).
 openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=mx.test.example \
     -days 1 -keyout "$T/key.pem" -out "$T/cert.pem" >"$T/openssl.log" 2>&1
 check "self-signed certificate generated" [ -s "$T/cert.pem" ]
-MAX_RCPT=20 SIZE_LIMIT=50000000 write_conf "tls_cert = $T/cert.pem" "tls_key = $T/key.pem"
+MAX_RCPT=20 SIZE_LIMIT=50000000 write_conf "tls_cert = $T/cert.pem" \
+    "tls_key = $T/key.pem"
 start_relay "STARTTLS"
 phase tls
 phase sigterm
