@@ -27,6 +27,7 @@
 
 #include <fcgiapp.h>
 
+#include "store.h"
 #include "util.h"
 
 #define REQ_BODY_MAX	(1024 * 1024)	/* bytes; 413 beyond */
@@ -66,6 +67,10 @@ struct req {
 
 	char		*body;		/* NUL-terminated; NULL when empty */
 	size_t		 body_len;
+
+	struct session_info sess;	/* valid when signed_in */
+	int		 signed_in;
+	const char	*arg;		/* path below a subtree route */
 
 	struct sbuf	 headers;	/* extra response header lines */
 	int		 status;	/* 0 until a response was sent */

@@ -6,27 +6,31 @@
 
 #include "log.h"
 #include "page.h"
+#include "sess.h"
 
 #define PAGE_LAYOUT "layout.tpl"
 #define PAGE_ERROR "error.tpl"
 
-struct page_route {
-	const char	*path;
-	unsigned	 methods;	/* HTTP_GET also admits HEAD */
-	void		(*handler)(struct req *);
-};
-
 /*
- * Every URL the panel answers.  POST /login is deliberately absent until
- * accounts and sessions exist: it gets 405, not a page that pretends.
+ * The route tables: this file's own, then one per page module (each
+ * ends with a NULL path).  A path ending in a slash and a star takes everything below
+ * it; the handler finds the rest in r->arg.
  */
-static const struct page_route page_routes[] = {
+static const struct page_route page_core_routes[] = {
 	{ "/",		HTTP_GET,	page_root },
-	{ "/login",	HTTP_GET,	page_login_get },
+	{ "/login",	HTTP_GET | HTTP_POST,	page_login },
+	{ "/logout",	HTTP_POST,	page_logout },
 	{ "/healthz",	HTTP_GET,	page_health_get },
+	{ NULL, 0, NULL }
 };
 
-#define NROUTES (sizeof(page_routes) / sizeof(page_routes[0]))
+static const struct page_route *const page_tables[] = {
+	page_core_routes,
+	page_account_routes,
+	page_order_routes,
+	page_bmx_routes,
+};
+
 
 struct page_status_text {
 	int		 status;
@@ -84,17 +88,42 @@ page_method_ok(unsigned methods, enum http_method m)
 	return (methods & (unsigned)m) != 0;
 }
 
+static int
+page_match(const char *pattern, struct req *r)
+{
+	size_t n = strlen(pattern);
+
+	if (n >= 2 && strcmp(pattern + n - 2, "/*") == 0) {
+		if (strncmp(r->path, pattern, n - 1) != 0 ||
+		    r->path[n - 1] == '\0')
+			return 0;
+		r->arg = r->path + n - 1;
+		return 1;
+	}
+	return strcmp(pattern, r->path) == 0;
+}
+
+static const struct page_route *
+page_find(struct req *r)
+{
+	const struct page_route *t;
+	size_t i;
+
+	for (i = 0; i < sizeof(page_tables) / sizeof(page_tables[0]); i++)
+		for (t = page_tables[i]; t->path != NULL; t++)
+			if (page_match(t->path, r))
+				return t;
+	return NULL;
+}
+
 void
 page_dispatch(struct req *r)
 {
 	const struct page_route *route = NULL;
 	char allow[32];
-	size_t i;
 	int status;
 
-	for (i = 0; i < NROUTES && route == NULL; i++)
-		if (strcmp(page_routes[i].path, r->path) == 0)
-			route = &page_routes[i];
+	route = page_find(r);
 	if (route == NULL) {
 		page_error(r, 404, NULL);
 		return;
@@ -109,6 +138,7 @@ page_dispatch(struct req *r)
 		page_error(r, status, NULL);
 		return;
 	}
+	sess_load(r);
 	route->handler(r);
 	if (r->status == 0) {
 		log_event(LOG_ERR, r->id, "%s %s: handler sent nothing",
@@ -117,8 +147,40 @@ page_dispatch(struct req *r)
 	}
 }
 
+/* The navigation of a signed-in user, the active section marked. */
+static void
+page_nav(const struct req *r, struct page_view *v)
+{
+	static const struct { const char *href, *label; } items[] = {
+		{ "/cart", "Cart" },
+		{ "/portfolio", "Portfolio" },
+		{ "/backupmx", "BackupMX" },
+		{ "/account", "Account" },
+	};
+	struct tpl *nav, *it;
+	size_t i, n;
+
+	if (!r->signed_in)
+		return;
+	nav = tpl_section(v->layout, "NAV");
+	tpl_set(nav, "USER", r->sess.a.name);
+	tpl_set(nav, "CSRF", r->sess.csrf);
+	if (r->sess.a.admin)
+		tpl_show(nav, "ADMIN");
+	for (i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+		it = tpl_section(nav, "ITEM");
+		tpl_set(it, "HREF", items[i].href);
+		tpl_set(it, "LABEL", items[i].label);
+		n = strlen(items[i].href);
+		if (strncmp(r->path, items[i].href, n) == 0 &&
+		    (r->path[n] == '\0' || r->path[n] == '/'))
+			tpl_show(it, "CURRENT");
+	}
+}
+
 int
-page_begin(struct page_view *v, const char *title, const char *content_file)
+page_begin(struct req *r, struct page_view *v, const char *title,
+    const char *content_file)
 {
 	memset(v, 0, sizeof(*v));
 	v->content_file = content_file;
@@ -130,6 +192,9 @@ page_begin(struct page_view *v, const char *title, const char *content_file)
 		return -1;
 	}
 	tpl_set(v->layout, "TITLE", title);
+	page_nav(r, v);
+	if (r->signed_in)	/* every form of a signed-in page needs it */
+		tpl_set(v->content, "CSRF", r->sess.csrf);
 	return 0;
 }
 
@@ -163,7 +228,7 @@ page_error(struct req *r, int status, const char *message)
 	const struct page_status_text *t = page_text(status);
 	struct page_view v;
 
-	if (page_begin(&v, t->heading, PAGE_ERROR) == -1) {
+	if (page_begin(r, &v, t->heading, PAGE_ERROR) == -1) {
 		http_text(r, status, t->heading);
 		return;
 	}
@@ -174,9 +239,9 @@ page_error(struct req *r, int status, const char *message)
 	page_finish(r, &v, status);
 }
 
-/* Nothing to show at / before sign-in exists: the login page is it. */
+/* The start page: BackupMX management, or the sign-in form. */
 void
 page_root(struct req *r)
 {
-	http_redirect(r, "/login");
+	http_redirect(r, r->signed_in ? "/backupmx" : "/login");
 }

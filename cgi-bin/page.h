@@ -21,6 +21,17 @@
 #include "http.h"
 #include "tpl.h"
 
+struct page_route {
+	const char	*path;		/* "/x", or "/x/" + "*" for a subtree */
+	unsigned	 methods;	/* HTTP_GET also admits HEAD */
+	void		(*handler)(struct req *);
+};
+
+/* Each page module's routes, NULL-terminated (page_<module>.c). */
+extern const struct page_route page_account_routes[];
+extern const struct page_route page_order_routes[];
+extern const struct page_route page_bmx_routes[];
+
 struct page_view {
 	struct tpl	*layout;
 	struct tpl	*content;
@@ -29,8 +40,9 @@ struct page_view {
 
 void	page_dispatch(struct req *r);
 
-/* 0, or -1 (out of memory; nothing to free). */
-int	page_begin(struct page_view *v, const char *title,
+/* 0, or -1 (out of memory; nothing to free).  Sets the navigation and,
+ * for a signed-in user, CSRF in the content dictionary. */
+int	page_begin(struct req *r, struct page_view *v, const char *title,
 	    const char *content_file);
 void	page_finish(struct req *r, struct page_view *v, int status);
 void	page_abandon(struct page_view *v);
@@ -40,7 +52,8 @@ void	page_error(struct req *r, int status, const char *message);
 
 /* The handlers, one file each (page_*.c). */
 void	page_root(struct req *r);
-void	page_login_get(struct req *r);
+void	page_login(struct req *r);
+void	page_logout(struct req *r);
 void	page_health_get(struct req *r);
 
 #endif

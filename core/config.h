@@ -44,6 +44,10 @@ struct config {
 	char	*panel_listen;
 	char	*panel_url;
 	long	 panel_threads;
+	long	 session_idle;
+	long	 session_lifetime;
+	long	 login_max_failures;
+	long	 login_lockout;
 	char	*template_dir;
 	char	*zone_nameservers;
 	char	*zone_hostmaster;

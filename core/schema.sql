@@ -193,3 +193,13 @@ CREATE TABLE destination (
 	last_result	TEXT,
 	next_probe	INTEGER
 );
+
+-- migration 4: login throttling
+-- One row per throttled key: "user:NAME" or "addr:IP".  Failures count
+-- within a window; at the limit the key is locked until locked_until.
+CREATE TABLE login_throttle (
+	key		TEXT PRIMARY KEY,
+	failures	INTEGER NOT NULL,
+	first_failure	INTEGER NOT NULL,
+	locked_until	INTEGER NOT NULL DEFAULT 0
+);

@@ -227,6 +227,61 @@ int	queue_commands(struct db *, struct queue_cmd *, size_t max, size_t *n);
 int	queue_command_apply(struct db *, const char *node,
 	    const struct queue_cmd *);
 
+/*
+ * Panel sessions and sign-in (store_session.c).  The cookie carries a
+ * random token; the database keeps only its SHA-256, so a copy of the
+ * database does not let anyone in.  A session ends after `idle` seconds
+ * without use or `lifetime` after sign-in, whichever comes first.
+ */
+#define SESSION_TOKEN_MAX 48	/* base64url of 32 random bytes, with NUL */
+
+struct session_info {
+	int64_t		id;
+	struct account	a;
+	char		csrf[SESSION_TOKEN_MAX];
+	int64_t		created, last_seen;
+};
+
+/* Check name and password; STORE_OK and *a, or STORE_NOTFOUND for any
+ * wrong combination (which one is not told), disabled accounts included. */
+int	account_login(struct db *, const char *name, const char *password,
+	    struct account *a);
+/* Replace the password after checking the old one; other sessions of
+ * the account end (keep is the session that stays, 0 for none). */
+int	account_set_password(struct db *, const struct actor *,
+	    const char *old_pw, const char *new_pw, int64_t keep);
+
+int	session_create(struct db *, const struct account *, const char *client,
+	    char token[SESSION_TOKEN_MAX], char csrf[SESSION_TOKEN_MAX]);
+/* STORE_OK and *s for a live session (last_seen refreshed at most once a
+ * minute); STORE_NOTFOUND for an unknown or expired one (then removed). */
+int	session_lookup(struct db *, const char *token, int64_t idle,
+	    int64_t lifetime, struct session_info *s);
+int	session_delete(struct db *, const char *token);
+
+/*
+ * Sign-in throttling by key ("user:NAME", "addr:IP"): login_blocked()
+ * says how many seconds the key is still locked (0: go ahead);
+ * login_failed() counts a failure (locking the key at max within window);
+ * login_succeeded() forgets the key.
+ */
+int64_t	login_blocked(struct db *, const char *key, int64_t now);
+int	login_failed(struct db *, const char *key, int64_t now, int max,
+	    int64_t window);
+int	login_succeeded(struct db *, const char *key);
+
+struct audit_entry {
+	int64_t	id, at;
+	char	actor[ACCOUNT_NAME_MAX + 16];
+	char	client[64];
+	char	action[48];
+	char	object[VALID_ADDR_MAX];
+	char	detail[512];
+};
+/* Newest first; admins only (STORE_NOTFOUND for anyone else). */
+int	audit_list(struct db *, const struct actor *, int64_t offset,
+	    int64_t limit, struct audit_entry **list, size_t *n);
+
 /* Append to the audit log (inside the caller's transaction, if any). */
 int	audit_add(struct db *, const struct actor *, const char *action,
 	    const char *object, const char *detail);

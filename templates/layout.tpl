@@ -16,6 +16,19 @@
 <header class="site">
 <a class="brand" href="/"><img src="/static/favicon.svg" alt="" width="24" height="24"> BackupMX</a>
 <span class="tagline">Backup mail exchanger</span>
+{{#NAV}}
+<nav class="main" aria-label="Main">
+<ul>
+{{#ITEM}}<li><a href="{{HREF}}"{{#CURRENT}} aria-current="page"{{/CURRENT}}>{{LABEL}}</a></li>
+{{/ITEM}}{{#ADMIN}}<li><a href="/admin/users">Users</a></li>
+<li><a href="/admin/audit">Audit log</a></li>
+{{/ADMIN}}</ul>
+</nav>
+<form class="signout" method="post" action="/logout">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<span class="who">{{USER}}</span> <button type="submit" class="link">Sign out</button>
+</form>
+{{/NAV}}
 </header>
 <main id="main">
 {{>CONTENT}}

@@ -71,7 +71,7 @@ table_exists(struct db *db, const char *name)
 static const char *tables[] = { "account", "session", "audit_log", "domain",
 	"orders", "order_line", "backupmx", "backupmx_recipient", "zone_record",
 	"queue_message", "queue_recipient", "queue_attempt", "queue_command",
-	"destination", NULL };
+	"destination", "login_throttle", NULL };
 
 START_TEST(open_sets_pragmas)
 {
@@ -99,7 +99,7 @@ START_TEST(migrate_from_empty)
 	struct db *db = open_new();
 	int i, latest = db_schema_version();
 
-	ck_assert_int_ge(latest, 3);
+	ck_assert_int_ge(latest, 4);
 	ck_assert_int_eq(db_check_version(db), -1);
 	ck_assert_ptr_nonnull(strstr(db_error(db), "backupmxctl init"));
 	ck_assert_msg(db_migrate(db, latest) == 0, "%s", db_error(db));

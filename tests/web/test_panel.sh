@@ -274,10 +274,12 @@ expect_status lhead 200 "HEAD /login is 200"
     ok "HEAD /login has the Content-Length of GET" ||
     not_ok "HEAD /login Content-Length $(header_of lhead Content-Length), GET body $(stat -c %s "$T/login.b")"
 
-fetch lpost -X POST -d "csrf=$field&user=a&password=b" -b "bmx_csrf=$field" "$B/login"
-expect_status lpost 405 "POST /login is not routed yet: 405"
-[ "$(header_of lpost Allow)" = "GET, HEAD" ] && ok "POST /login 405 says Allow: GET, HEAD" ||
-    not_ok "POST /login Allow header is '$(header_of lpost Allow)'"
+fetch lpost -X POST -d "csrf=$field&user=a&password=bbbbbbbbbbbb" -b "bmx_csrf=$field" "$B/login"
+expect_status lpost 200 "POST /login with wrong credentials re-renders the form"
+grep -q 'Wrong user name or password' "$T/lpost.b" && ok "wrong credentials are named as such" ||
+    not_ok "wrong credentials message missing"
+fetch lpost2 -X POST -d "user=a&password=b" "$B/login"
+expect_status lpost2 403 "POST /login without its CSRF token is 403"
 
 fetch root "$B/"
 expect_status root 303 "/ is 303"
