@@ -92,8 +92,10 @@ void	bmx_list_free(struct bmx *);
  */
 struct policy_sink {
 	void	*arg;
+	/* hold_off: "accept only while the primary is down" is set and the
+	 * primary is not known to be down. */
 	int	(*domain)(void *arg, const char *domain, int listed,
-		    const char *delivery_host);
+		    int hold_off);
 	int	(*recipient)(void *arg, const char *domain, const char *address);
 };
 int	store_policy_load(struct db *, const struct policy_sink *);
@@ -169,6 +171,10 @@ struct queue_dest {
 
 /* Destinations with recipients due at now (held messages excluded). */
 int	queue_due_dests(struct db *, const char *node, int64_t now,
+	    struct queue_dest **list, size_t *n);
+/* Domains with "accept only while the primary is down" whose primary
+ * was not checked since `since` (the scheduler probes them). */
+int	queue_watch_dests(struct db *, const char *node, int64_t since,
 	    struct queue_dest **list, size_t *n);
 /* Ids of due messages of one destination, oldest first, at most max;
  * ids is a caller array of max strings of 32 bytes. */

@@ -51,6 +51,44 @@ queue_due_dests(struct db *db, const char *node, int64_t now,
 }
 
 int
+queue_watch_dests(struct db *db, const char *node, int64_t since,
+    struct queue_dest **list, size_t *n)
+{
+	sqlite3_stmt *st;
+	struct queue_dest *v = NULL, *nv;
+	int rc;
+
+	*list = NULL;
+	*n = 0;
+	st = db_prepare(db, "SELECT b.domain, b.delivery_host FROM backupmx b "
+	    "WHERE b.active = 1 AND b.only_when_down = 1 AND NOT EXISTS "
+	    "(SELECT 1 FROM destination d WHERE d.name = b.domain AND "
+	    "d.node = ? AND d.last_probe > ?) LIMIT 1000", "sI", node, since);
+	if (st == NULL)
+		return STORE_ERROR;
+	while ((rc = db_step(db, st)) == 1) {
+		if ((nv = realloc(v, (*n + 1) * sizeof(*v))) == NULL) {
+			sqlite3_finalize(st);
+			free(v);
+			*n = 0;
+			return STORE_ERROR;
+		}
+		v = nv;
+		util_strlcpy(v[*n].name, db_text(st, 0), sizeof(v[*n].name));
+		util_strlcpy(v[*n].delivery_host, db_text(st, 1),
+		    sizeof(v[*n].delivery_host));
+		v[(*n)++].nmsg = 0;
+	}
+	if (rc == -1) {
+		free(v);
+		*n = 0;
+		return STORE_ERROR;
+	}
+	*list = v;
+	return STORE_OK;
+}
+
+int
 queue_due_messages(struct db *db, const char *node, const char *domain,
     int64_t now, char (*ids)[32], size_t max, size_t *n)
 {

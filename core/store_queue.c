@@ -16,13 +16,15 @@ store_policy_domains(struct db *db, const struct policy_sink *sink)
 	sqlite3_stmt *st;
 	int rc;
 
-	st = db_prepare(db, "SELECT domain, recipient_policy = 'list', "
-	    "delivery_host FROM backupmx WHERE active = 1", "");
+	st = db_prepare(db, "SELECT b.domain, b.recipient_policy = 'list', "
+	    "b.only_when_down AND NOT EXISTS (SELECT 1 FROM destination d "
+	    "WHERE d.name = b.domain AND d.last_probe > coalesce(d.last_ok, "
+	    "0)) FROM backupmx b WHERE b.active = 1", "");
 	if (st == NULL)
 		return STORE_ERROR;
 	while ((rc = db_step(db, st)) == 1)
 		if (sink->domain(sink->arg, db_text(st, 0),
-		    sqlite3_column_int(st, 1), db_text(st, 2)) == -1) {
+		    sqlite3_column_int(st, 1), sqlite3_column_int(st, 2)) == -1) {
 			sqlite3_finalize(st);
 			return STORE_ERROR;
 		}

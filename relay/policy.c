@@ -23,6 +23,7 @@
 struct pdomain {
 	char	 *name;
 	int	  listed;
+	int	  hold_off;	/* only while the primary is down, and it isn't */
 	char	**rcpts;
 	size_t	  nrcpt, caprcpt;
 };
@@ -71,12 +72,11 @@ snapshot_unref(struct snapshot *s)
 }
 
 static int
-policy_add_domain(void *arg, const char *domain, int listed, const char *dh)
+policy_add_domain(void *arg, const char *domain, int listed, int hold_off)
 {
 	struct snapshot *s = arg;
 	struct pdomain *n;
 
-	(void)dh;
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 64;
 		if ((n = realloc(s->doms, s->cap * sizeof(*n))) == NULL)
@@ -86,6 +86,7 @@ policy_add_domain(void *arg, const char *domain, int listed, const char *dh)
 	memset(&s->doms[s->n], 0, sizeof(s->doms[0]));
 	if ((s->doms[s->n].name = strdup(domain)) == NULL)
 		return -1;
+	s->doms[s->n].hold_off = hold_off;
 	s->doms[s->n++].listed = listed;
 	return 0;
 }
@@ -344,6 +345,8 @@ policy_check(const char *domain, const char *rcpt)
 		r = POLICY_NO_RELAY;
 	else if (d->listed && !policy_listed(d, rcpt))
 		r = POLICY_NO_USER;
+	else if (d->hold_off)
+		r = POLICY_PRIMARY_UP;
 	else
 		r = POLICY_ACCEPT;
 	snapshot_unref(s);

@@ -17,7 +17,9 @@ enum policy_result {
 	POLICY_ACCEPT,
 	POLICY_NO_RELAY,	/* 550 5.7.1 relaying denied */
 	POLICY_NO_USER,		/* 550 5.1.1 not on the recipient list */
-	POLICY_TEMPFAIL		/* 451 4.3.0 database unavailable */
+	POLICY_TEMPFAIL,	/* 451 4.3.0 database unavailable */
+	POLICY_PRIMARY_UP	/* 450 4.7.1: the record says "only while the
+				   primary is down" and it is not */
 };
 
 int	policy_init(const char *dbpath, char *err, size_t errsz);

@@ -22,6 +22,7 @@
 #define MAX_TARGETS 16
 
 struct runner {
+	int			 probe_only;	/* watch a primary, no mail */
 	char			 dest[VALID_NAME_MAX];
 	char			 delivery_host[VALID_NAME_MAX + 8];
 	struct deliver_target	 tg[MAX_TARGETS];
@@ -177,8 +178,9 @@ runner_probe(struct runner *r, char *why, size_t whysz)
 		if (deliver_probe(&r->tg[i], sc.o.node, why, whysz) == 0) {
 			r->cur_tg = i;
 			log_event(LOG_INFO, NULL, "%s: probe of %s[%s]:%d "
-			    "succeeded: delivering", r->dest, r->tg[i].host,
-			    r->tg[i].ip, r->tg[i].port);
+			    "succeeded%s", r->dest, r->tg[i].host,
+			    r->tg[i].ip, r->tg[i].port, r->probe_only ? "" :
+			    ": delivering");
 			return 0;
 		}
 	return -1;
@@ -299,6 +301,13 @@ runner_work(struct runner *r, struct db *db)
 	enum dns_rc rc;
 
 	rc = runner_resolve(r, why, sizeof(why));
+	if (r->probe_only) {
+		if (rc != DNS_OK || runner_probe(r, why, sizeof(why)) == -1)
+			runner_down(r, db, why);
+		else
+			runner_up(r, db);
+		return;
+	}
 	if (rc == DNS_PERMFAIL) {
 		runner_fail_all(r, db, 1, "5.1.2", why);
 		return;
@@ -362,7 +371,7 @@ runner_main(void *arg)
 
 /* Start a runner for dest unless one is at work or too many are. */
 static void
-sched_dispatch(const struct queue_dest *qd)
+sched_dispatch(const struct queue_dest *qd, int probe_only)
 {
 	struct runner *r;
 	pthread_t t;
@@ -378,6 +387,7 @@ sched_dispatch(const struct queue_dest *qd)
 		pthread_mutex_unlock(&sc.lock);
 		return;
 	}
+	r->probe_only = probe_only;
 	util_strlcpy(r->dest, qd->name, sizeof(r->dest));
 	util_strlcpy(r->delivery_host, qd->delivery_host,
 	    sizeof(r->delivery_host));
@@ -439,7 +449,15 @@ sched_tick(struct db *db)
 	if (queue_due_dests(db, sc.o.node, util_now(), &due, &n) != STORE_OK)
 		return;
 	for (i = 0; i < n && !sched_stopping(); i++)
-		sched_dispatch(&due[i]);
+		sched_dispatch(&due[i], 0);
+	free(due);
+	/* Primaries of "only while down" records are watched even without
+	 * mail: the relay must know when to start accepting. */
+	if (queue_watch_dests(db, sc.o.node, util_now() - sc.o.probe_interval,
+	    &due, &n) != STORE_OK)
+		return;
+	for (i = 0; i < n && !sched_stopping(); i++)
+		sched_dispatch(&due[i], 1);
 	free(due);
 }
 

@@ -191,6 +191,13 @@ session_rcpt_policy(struct session *s, const struct smtp_rcpt *r)
 		conn_reply(&s->c, "451 4.3.0 <%s>: Temporary lookup failure, "
 		    "try again later", r->rcpt);
 		return;
+	case POLICY_PRIMARY_UP:
+		log_event(LOG_INFO, NULL, "defer: RCPT from [%s]: 450 4.7.1 "
+		    "<%s>: primary is up", s->ip, r->rcpt);
+		conn_reply(&s->c, "450 4.7.1 <%s>: the primary mail server of "
+		    "this domain is up: deliver there, or try again later",
+		    r->rcpt);
+		return;
 	case POLICY_NO_RELAY:
 		log_event(LOG_INFO, NULL, "reject: RCPT from [%s]: 550 5.7.1 "
 		    "<%s>: relaying denied", s->ip, r->rcpt);

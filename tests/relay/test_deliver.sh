@@ -202,6 +202,34 @@ tl=$(send someone@sender.test tls@primary.test "over tls")
 $CTL queue flush >/dev/null
 wait_for 10 bash -c "ls '$T'/primary/*.json >/dev/null 2>&1"
 grep -q '"tls": true' "$T"/primary/*.json 2>/dev/null && ok "delivered over STARTTLS" || not_ok "tls: $(cat "$T"/primary/*.json 2>/dev/null)"
+
+# 9. "Accept only while the primary is down": the relay watches the
+#    primary and answers 450 while it is up, 250 once it is down.
+stop_relay
+write_conf 1 1d
+start_relay
+sqlite3 "$T/db" "UPDATE backupmx SET only_when_down = 1 WHERE domain = 'primary.test'"
+rcpt_reply() {	# the reply to RCPT for rcpt@primary.test
+	$PY - "$SMTP" <<'PY'
+import smtplib, sys
+s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=10)
+s.ehlo("test.example")
+s.mail("someone@sender.test")
+print(s.rcpt("rcpt@primary.test")[0])
+s.quit()
+PY
+}
+poll_rcpt() {	# want: poll for up to 10 s
+	local i
+	for i in $(seq 1 50); do
+		[ "$(rcpt_reply)" = "$1" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+poll_rcpt 450 && ok "primary up: RCPT deferred with 450 (only while down)" || not_ok "primary up: $(rcpt_reply)"
+stop_primary
+poll_rcpt 250 && ok "primary down: RCPT accepted" || not_ok "primary down: $(rcpt_reply)"
 stop_relay
 grep -q 'stopped' "$T/relay.log" && ok "relay stops cleanly" || not_ok "relay stop"
 finish
