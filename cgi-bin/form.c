@@ -66,11 +66,13 @@ form_urlencoded(struct form *f)
 		if ((amp = strchr(p, '&')) != NULL)
 			*amp++ = '\0';
 		name = p;
-		value = "";
+		/* No '=': the value is the empty string at the name's end,
+		 * inside our buffer (form_unescape() writes to it). */
 		if ((eq = strchr(p, '=')) != NULL) {
 			*eq = '\0';
 			value = eq + 1;
-		}
+		} else
+			value = p + strlen(p);
 		p = amp;
 		if (*name == '\0')
 			continue;
@@ -150,7 +152,7 @@ static int
 form_multipart(struct form *f, size_t len, const char *ct)
 {
 	char bnd[80], delim[84], *p, *end = f->buf + len, *part, *hend, *next;
-	char *name, *filename;
+	char *name, *filename, *value;
 
 	if (form_boundary(ct, bnd, sizeof(bnd)) == NULL)
 		return -1;
@@ -168,13 +170,16 @@ form_multipart(struct form *f, size_t len, const char *ct)
 		if ((hend = form_memmem(part, (size_t)(end - part),
 		    "\r\n\r\n")) == NULL)
 			return -1;
-		if ((next = form_memmem(hend, (size_t)(end - hend), delim)) ==
-		    NULL)
+		/* The delimiter's CRLF may be the blank line's: a part of
+		 * headers only (RFC 2046) has an empty value. */
+		if ((next = form_memmem(hend + 2, (size_t)(end - hend - 2),
+		    delim)) == NULL)
 			return -1;
+		value = next < hend + 4 ? next : hend + 4;
 		*hend = '\0';
 		*next = '\0';
 		if (form_part_headers(part, &name, &filename) == -1 ||
-		    form_add(f, name, hend + 4, (size_t)(next - (hend + 4)),
+		    form_add(f, name, value, (size_t)(next - value),
 		    filename) == -1)
 			return -1;
 		p = next + strlen(delim);
@@ -274,7 +279,9 @@ form_check(const struct form *f, const struct form_key *keys, size_t nkeys,
 		    errs[k]) == -1 || trimmed[0] == '\0') {
 			if (errs[k][0] == '\0' && keys[k].required)
 				snprintf(errs[k], VALID_ERR_MAX, "required");
-			if (in != NULL)	/* keep what the user typed */
+			/* Keep what the user typed for the form to show
+			 * again; a blank optional field is simply "". */
+			if (in != NULL && errs[k][0] != '\0')
 				util_strlcpy(vals[k], in, FORM_VALUE_MAX);
 			bad += errs[k][0] != '\0';
 			continue;

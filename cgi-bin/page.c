@@ -40,6 +40,7 @@ struct page_status_text {
 
 static const struct page_status_text page_texts[] = {
 	{ 400, "Bad request", "The panel could not understand the request." },
+	{ 403, "Forbidden", "The request was not accepted." },
 	{ 404, "Page not found", "There is no page at this address." },
 	{ 405, "Method not allowed",
 	    "This page does not take that kind of request." },
@@ -151,11 +152,14 @@ page_dispatch(struct req *r)
 static void
 page_nav(const struct req *r, struct page_view *v)
 {
-	static const struct { const char *href, *label; } items[] = {
-		{ "/cart", "Cart" },
-		{ "/portfolio", "Portfolio" },
-		{ "/backupmx", "BackupMX" },
-		{ "/account", "Account" },
+	static const struct { const char *href, *label; int admin; } items[] = {
+		{ "/cart", "Cart", 0 },
+		{ "/orders", "Orders", 0 },
+		{ "/portfolio", "Portfolio", 0 },
+		{ "/backupmx", "BackupMX", 0 },
+		{ "/account", "Account", 0 },
+		{ "/admin/users", "Users", 1 },
+		{ "/admin/audit", "Audit log", 1 },
 	};
 	struct tpl *nav, *it;
 	size_t i, n;
@@ -165,9 +169,9 @@ page_nav(const struct req *r, struct page_view *v)
 	nav = tpl_section(v->layout, "NAV");
 	tpl_set(nav, "USER", r->sess.a.name);
 	tpl_set(nav, "CSRF", r->sess.csrf);
-	if (r->sess.a.admin)
-		tpl_show(nav, "ADMIN");
 	for (i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+		if (items[i].admin && !r->sess.a.admin)
+			continue;
 		it = tpl_section(nav, "ITEM");
 		tpl_set(it, "HREF", items[i].href);
 		tpl_set(it, "LABEL", items[i].label);

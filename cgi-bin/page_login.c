@@ -76,6 +76,9 @@ login_post(struct req *r)
 	char ukey[128], akey[128], msg[160];
 	int64_t wait;
 
+	/* The sign-in form carries the double-submit token, whatever session
+	 * cookie may also have come along (another tab, or a planted one). */
+	r->signed_in = 0;
 	if (sess_post(r, &f) == -1)
 		return;
 	user = form_get(&f, "user");

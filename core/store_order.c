@@ -487,14 +487,17 @@ order_do_line(struct db *db, const struct order_run *run,
 {
 	char show[VALID_NAME_MAX * 6];
 	int64_t owner = 0, dom_id = 0;
-	int found, bmx = 0, mine;
+	int found, bmx = 0, ok;
 
 	order_show(l->domain, l->idn, show, sizeof(show));
 	if ((found = order_domain_owner(db, l->domain, &owner, &dom_id,
 	    &bmx)) == -1)
 		return STORE_ERROR;
-	mine = found && (run->who->admin || owner == run->who->account_id);
-	if (found && !mine) {
+	/* An admin's service line may be for anyone's domain; a new-domain
+	 * line only ever ends in the actor's own portfolio. */
+	ok = owner == run->who->account_id ||
+	    (run->who->admin && l->service_only);
+	if (found && !ok) {
 		snprintf(db->err, sizeof(db->err), "%s is now in another "
 		    "customer's portfolio. Remove it from the cart.", show);
 		return STORE_EXISTS;

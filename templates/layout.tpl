@@ -20,9 +20,7 @@
 <nav class="main" aria-label="Main">
 <ul>
 {{#ITEM}}<li><a href="{{HREF}}"{{#CURRENT}} aria-current="page"{{/CURRENT}}>{{LABEL}}</a></li>
-{{/ITEM}}{{#ADMIN}}<li><a href="/admin/users">Users</a></li>
-<li><a href="/admin/audit">Audit log</a></li>
-{{/ADMIN}}</ul>
+{{/ITEM}}</ul>
 </nav>
 <form class="signout" method="post" action="/logout">
 <input type="hidden" name="csrf" value="{{CSRF}}">
