@@ -6,13 +6,13 @@
 # touched.  relay_domains makes it accept the domain from anyone; the
 # domain's next hop is a dead primary (DEAD = 127.0.0.1:1, nothing
 # listens), so every message stays queued (deferred), as on a backup MX
-# while the primary is down — the same situation as the relay's.  Postfix fsyncs each queue file before
-# its 250 (its default, not configurable at run time).
+# while the primary is down — the same situation as the relay's.
+# Postfix fsyncs each queue file before its 250 (compiled in).
 #
 #   pfx_setup DIR PORT DOMAIN DEAD  main.cf/master.cf, create the queue
-#   pfx_start / pfx_stop        start; stop (bounded, kills if it must)
-#   pfx_count                   messages in the queue (every state)
-#   pfx_settle                  wait (bounded) until nothing is in flight
+#   pfx_start / pfx_stop            start; stop (bounded, kills if it must)
+#   pfx_count                       messages in the queue (every state)
+#   pfx_settle                      wait (bounded) until none is in flight
 
 PFX=
 PFX_MASTER=

@@ -53,7 +53,7 @@ relay_setup() {
 	RELAY_CONF=$1/backupmx.conf
 	RELAY_LOG=$1/relay.log
 	relay_starts=0
-	local ctl="$BMX_BUILD/backupmxctl -c $RELAY_CONF"
+	local ctl="$T/bin/backupmxctl -c $RELAY_CONF"
 	mkdir -p "$1"
 	cat >"$RELAY_CONF" <<EOF
 db = $1/backupmx.db
@@ -77,7 +77,7 @@ relay_listening() {
 
 relay_start() {
 	relay_starts=$((relay_starts + 1))
-	"$BMX_BUILD/backupmxd" -c "$RELAY_CONF" -f >>"$RELAY_LOG" 2>&1 &
+	"$T/bin/backupmxd" -c "$RELAY_CONF" -f >>"$RELAY_LOG" 2>&1 &
 	relay_pid=$!
 	wait_for 10 relay_listening
 }
@@ -189,6 +189,9 @@ measure() {
 
 [ -x "$SOURCE" ] || die "no $SOURCE (Debian package postfix)"
 [ -x "$BMX_BUILD/backupmxd" ] || die "no $BMX_BUILD/backupmxd (make all)"
+# Private copies, so that a rebuild during the run changes nothing.
+mkdir "$T/bin" && cp "$BMX_BUILD/backupmxd" "$BMX_BUILD/backupmxctl" \
+    "$T/bin/" || die "cannot copy the binaries"
 command -v postfix >/dev/null || die "no postfix"
 RELAY_PORT=$(free_port)
 PFX_PORT=$(free_port)

@@ -203,3 +203,7 @@ CREATE TABLE login_throttle (
 	first_failure	INTEGER NOT NULL,
 	locked_until	INTEGER NOT NULL DEFAULT 0
 );
+
+-- migration 5: indexes for the scheduler's hot queries
+CREATE INDEX queue_message_expires ON queue_message(node, expires);
+CREATE INDEX queue_message_node_domain ON queue_message(node, domain);

@@ -172,10 +172,12 @@ queue_defer_dest(struct db *db, const char *node, const char *domain,
 {
 	sqlite3_stmt *st;
 
-	st = db_prepare(db, "UPDATE queue_recipient SET next_attempt = ?, "
-	    "last_error = coalesce(?, last_error) WHERE state = 'queued' AND "
-	    "message_id IN (SELECT id FROM queue_message WHERE node = ? AND "
-	    "domain = ?)", "Isss", when, why, node, domain);
+	/* Only rows due before `when` change: mail that already waits for
+	 * the next probe is not rewritten on every new arrival. */
+	st = db_prepare(db, "UPDATE queue_recipient SET next_attempt = ?1, "
+	    "last_error = coalesce(?2, last_error) WHERE state = 'queued' AND "
+	    "next_attempt < ?1 AND message_id IN (SELECT id FROM queue_message "
+	    "WHERE node = ?3 AND domain = ?4)", "Isss", when, why, node, domain);
 	return st != NULL && db_run(db, st, NULL) == 0 ? STORE_OK :
 	    STORE_ERROR;
 }

@@ -438,6 +438,23 @@ sched_expire_one(void *arg, const char *id)
 	return attempt_expire(&a, id) == -1 ? -1 : 0;
 }
 
+/*
+ * A destination known to be down waits for its next probe: its new mail
+ * is put off to then right here, without a runner, so mail arriving for a
+ * down primary costs one small UPDATE, not a thread and a connection.
+ */
+static int
+sched_waits(struct db *db, const struct queue_dest *qd)
+{
+	struct dest_state d;
+
+	if (dest_get(db, sc.o.node, qd->name, &d) != STORE_OK || !d.known ||
+	    d.last_ok >= d.last_probe || util_now() >= d.next_probe)
+		return 0;
+	queue_defer_dest(db, sc.o.node, qd->name, d.next_probe, d.last_result);
+	return 1;
+}
+
 static void
 sched_tick(struct db *db)
 {
@@ -449,7 +466,8 @@ sched_tick(struct db *db)
 	if (queue_due_dests(db, sc.o.node, util_now(), &due, &n) != STORE_OK)
 		return;
 	for (i = 0; i < n && !sched_stopping(); i++)
-		sched_dispatch(&due[i], 0);
+		if (!sched_waits(db, &due[i]))
+			sched_dispatch(&due[i], 0);
 	free(due);
 	/* Primaries of "only while down" records are watched even without
 	 * mail: the relay must know when to start accepting. */
@@ -473,6 +491,9 @@ sched_main(void *arg)
 			db = sched_db();
 		if (db != NULL)
 			sched_tick(db);
+		/* Wake-ups that come in a burst (every accepted message
+		 * wakes us) are merged: at most ten ticks a second. */
+		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += 1;
 		pthread_mutex_lock(&sc.lock);

@@ -232,8 +232,11 @@ def send(port, senders, domain, out, stopfile):
                for i in range(senders)]
     for t in threads:
         t.start()
+    while not os.path.exists(stopfile):
+        time.sleep(0.1)
+    deadline = time.monotonic() + TIMEOUT * 3	# a hung sender shows
     for t in threads:
-        t.join(TIMEOUT * 3)
+        t.join(max(0.1, deadline - time.monotonic()))
     total = {}
     for t in threads:
         for k, v in t.counts.items():

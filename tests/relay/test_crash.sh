@@ -86,6 +86,12 @@ pause() {
 }
 
 [ -x "$RELAY" ] || bail "no relay binary at $RELAY"
+# Private copies: a rebuild while the test runs must not change the
+# binary between two restarts.
+cp "$RELAY" "$T/backupmxd" && cp "$CTL" "$T/backupmxctl" ||
+    bail "cannot copy the binaries"
+RELAY=$T/backupmxd
+CTL=$T/backupmxctl
 PORT=$(free_port)
 cat >"$CONF" <<EOF
 db = $T/db/backupmx.db
