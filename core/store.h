@@ -76,6 +76,17 @@ int	account_find(struct db *, const char *name, struct account *);
 int	domain_add(struct db *, const struct actor *, const char *domain,
 	    const char *owner, int external, int64_t *id);
 
+/*
+ * Building blocks for changes made of several steps (an order): insert
+ * inside the caller's open transaction, no audit entry; *dup (may be
+ * NULL) is set on a uniqueness conflict.  updater_id 0 is backupmxctl.
+ */
+int	store_domain_insert(struct db *, const char *alabel, const char *ulabel,
+	    int64_t owner_id, int external, int64_t *id, int *dup);
+int	store_bmx_insert(struct db *, int64_t domain_id, const char *alabel,
+	    const char *ulabel, int64_t owner_id, int64_t updater_id,
+	    const char *delivery_host, int *dup);
+
 /* Create the BackupMX record of a portfolio domain; deliver_to may be NULL. */
 int	bmx_add(struct db *, const struct actor *, const char *domain,
 	    const char *deliver_to);

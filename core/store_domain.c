@@ -47,13 +47,47 @@ store_finish(struct db *db, const struct actor *who, const char *action,
 }
 
 int
+store_domain_insert(struct db *db, const char *alabel, const char *ulabel,
+    int64_t owner_id, int external, int64_t *id, int *dup)
+{
+	sqlite3_stmt *st;
+	int64_t now = util_now();
+
+	st = db_prepare(db, "INSERT INTO domain (name, idn, account_id, "
+	    "external, created, updated) VALUES (?, ?, ?, ?, ?, ?)", "ssIiII",
+	    alabel, ulabel, owner_id, external ? 1 : 0, now, now);
+	if (st == NULL || db_run(db, st, dup) == -1)
+		return STORE_ERROR;
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(db->h);
+	return STORE_OK;
+}
+
+int
+store_bmx_insert(struct db *db, int64_t domain_id, const char *alabel,
+    const char *ulabel, int64_t owner_id, int64_t updater_id,
+    const char *delivery_host, int *dup)
+{
+	sqlite3_stmt *st;
+	int64_t now = util_now();
+
+	st = db_prepare(db, "INSERT INTO backupmx (domain_id, domain, idn, "
+	    "created, updated, owner_id, updater_id, delivery_host) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?)", "IssIIIIs", domain_id, alabel, ulabel,
+	    now, now, owner_id, updater_id, delivery_host);
+	if (st != NULL && updater_id == 0)
+		sqlite3_bind_null(st, 7);	/* backupmxctl */
+	if (st == NULL || db_run(db, st, dup) == -1)
+		return STORE_ERROR;
+	return STORE_OK;
+}
+
+int
 domain_add(struct db *db, const struct actor *who, const char *domain,
     const char *owner, int external, int64_t *id)
 {
 	char alabel[VALID_NAME_MAX], ulabel[VALID_NAME_MAX * 4];
 	struct account a;
-	sqlite3_stmt *st;
-	int64_t now = util_now();
 	int rc, dup = 0;
 
 	if ((rc = store_domain_name(db, domain, alabel, ulabel)) != STORE_OK ||
@@ -63,16 +97,12 @@ domain_add(struct db *db, const struct actor *who, const char *domain,
 		return store_fail(db, STORE_NOTFOUND, "no user \"%.64s\"", owner);
 	if (db_begin(db) == -1)
 		return STORE_ERROR;
-	st = db_prepare(db, "INSERT INTO domain (name, idn, account_id, "
-	    "external, created, updated) VALUES (?, ?, ?, ?, ?, ?)", "ssIiII",
-	    alabel, ulabel, a.id, external ? 1 : 0, now, now);
-	if (st == NULL || db_run(db, st, &dup) == -1) {
+	if (store_domain_insert(db, alabel, ulabel, a.id, external, id,
+	    &dup) != STORE_OK) {
 		db_rollback(db);
 		return dup ? store_fail(db, STORE_EXISTS, "domain %s is already "
 		    "in a portfolio", alabel) : STORE_ERROR;
 	}
-	if (id != NULL)
-		*id = sqlite3_last_insert_rowid(db->h);
 	return store_finish(db, who, "domain.add", alabel,
 	    external ? "external" : "managed");
 }
@@ -102,7 +132,7 @@ bmx_add(struct db *db, const struct actor *who, const char *domain,
 	char alabel[VALID_NAME_MAX], ulabel[VALID_NAME_MAX * 4];
 	char dhost[VALID_NAME_MAX + 16];
 	sqlite3_stmt *st;
-	int64_t now = util_now(), dom_id, owner_id;
+	int64_t dom_id, owner_id;
 	int rc, dup = 0;
 
 	if ((rc = store_domain_name(db, domain, alabel, ulabel)) != STORE_OK ||
@@ -122,13 +152,9 @@ bmx_add(struct db *db, const struct actor *who, const char *domain,
 	dom_id = sqlite3_column_int64(st, 0);
 	owner_id = sqlite3_column_int64(st, 1);
 	sqlite3_finalize(st);
-	st = db_prepare(db, "INSERT INTO backupmx (domain_id, domain, idn, "
-	    "created, updated, owner_id, updater_id, delivery_host) VALUES "
-	    "(?, ?, ?, ?, ?, ?, ?, ?)", "IssIIIIs", dom_id, alabel, ulabel, now,
-	    now, owner_id, who->account_id, deliver_to != NULL ? dhost : NULL);
-	if (st != NULL && who->account_id == 0)
-		sqlite3_bind_null(st, 7);
-	if (st == NULL || db_run(db, st, &dup) == -1) {
+	if (store_bmx_insert(db, dom_id, alabel, ulabel, owner_id,
+	    who->account_id, deliver_to != NULL ? dhost : NULL, &dup) !=
+	    STORE_OK) {
 		db_rollback(db);
 		return dup ? store_fail(db, STORE_EXISTS, "BackupMX for %s "
 		    "already exists", alabel) : STORE_ERROR;

@@ -440,17 +440,12 @@ static int
 order_add_domain(struct db *db, const struct order_run *run,
     const struct order_line *l, int64_t *domain_id)
 {
-	int64_t now = util_now();
 	int external = order_is_external(run, l->id);
-	sqlite3_stmt *st;
 	char detail[96];
 
-	st = db_prepare(db, "INSERT INTO domain (name, idn, account_id, "
-	    "external, created, updated) VALUES (?, ?, ?, ?, ?, ?)", "ssIiII",
-	    l->domain, l->idn, run->who->account_id, external, now, now);
-	if (st == NULL || db_run(db, st, NULL) == -1)
+	if (store_domain_insert(db, l->domain, l->idn, run->who->account_id,
+	    external, domain_id, NULL) != STORE_OK)
 		return STORE_ERROR;
-	*domain_id = sqlite3_last_insert_rowid(db->h);
 	snprintf(detail, sizeof(detail), "%s, order %lld",
 	    external ? "external" : "managed", (long long)run->order_id);
 	return audit_add(db, run->who, "domain.add", l->domain, detail);
@@ -461,15 +456,10 @@ static int
 order_add_bmx(struct db *db, const struct order_run *run,
     const struct order_line *l, int64_t domain_id, int64_t owner)
 {
-	int64_t now = util_now();
-	sqlite3_stmt *st;
 	char detail[64];
 
-	st = db_prepare(db, "INSERT INTO backupmx (domain_id, domain, idn, "
-	    "created, updated, owner_id, updater_id) VALUES (?, ?, ?, ?, ?, "
-	    "?, ?)", "IssIIII", domain_id, l->domain, l->idn, now, now, owner,
-	    run->who->account_id);
-	if (st == NULL || db_run(db, st, NULL) == -1)
+	if (store_bmx_insert(db, domain_id, l->domain, l->idn, owner,
+	    run->who->account_id, NULL, NULL) != STORE_OK)
 		return STORE_ERROR;
 	snprintf(detail, sizeof(detail), "order %lld",
 	    (long long)run->order_id);
