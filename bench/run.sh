@@ -4,7 +4,8 @@
 # only, with smtp-source as the client.  See bench/README.md for the
 # method.  Prints three tables (rates with ratios and the relay's peak
 # RSS; server CPU per message; every timed run), then runs bench/crash.sh
-# (100 kill -9 rounds) unless BENCH_CRASH=0.  Stops everything it started
+# (100 kill -9 rounds) unless BENCH_CRASH=0, then bench/drain.sh, probes.sh
+# and panel.sh.  Stops everything it started
 # and removes its temporary directory, also when interrupted.
 #
 #   BENCH_SECONDS=4   length of a timed run (sized from a probe run)
@@ -239,4 +240,13 @@ awk -v hz="$(getconf CLK_TCK)" -f bench/report.awk "$RESULTS"
 if [ "${BENCH_CRASH:-1}" != 0 ]; then
 	echo
 	bench/crash.sh
+fi
+# The other benchmarks, each its own script with its own tables: drain
+# rate after an outage (issue 4), probes with 10,000 destinations down,
+# the panel under wrk (issue 5).  BENCH_ONLY_INBOUND=1 skips them.
+if [ "${BENCH_ONLY_INBOUND:-0}" != 1 ]; then
+	for b in drain probes panel; do
+		echo
+		bash "bench/$b.sh"
+	done
 fi

@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "csrf.h"
 #include "log.h"
@@ -78,20 +77,35 @@ pbmx_url_arg(struct sbuf *b, const char *s)
 	}
 }
 
-/* A time for people ("2026-11-29 02:12 UTC") and for <time datetime>. */
+/*
+ * "2026-11-29 02:12", UTC, for key: the template shows it with " UTC" and
+ * as <time datetime="...Z">.  Days to a civil date by arithmetic (Howard
+ * Hinnant's algorithm): glibc's gmtime_r() takes a process-wide lock,
+ * and a list page formats fifty times.
+ */
 static void
 pbmx_set_time(struct tpl *d, const char *key, int64_t t)
 {
-	char human[40], iso[32], k[40];
-	time_t tt = (time_t)t;
-	struct tm tm;
+	int64_t days = t / 86400, secs = t % 86400, z, era, doe, yoe, doy, mp;
+	long long y, m, dd;
+	char buf[48];
 
-	if (gmtime_r(&tt, &tm) == NULL)
-		return;
-	strftime(human, sizeof(human), "%Y-%m-%d %H:%M UTC", &tm);
-	tpl_set(d, key, human);
-	snprintf(k, sizeof(k), "%s_ISO", key);
-	tpl_set(d, k, util_iso8601(t, iso, sizeof(iso)));
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	dd = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y = yoe + era * 400 + (m <= 2);
+	snprintf(buf, sizeof(buf), "%04lld-%02lld-%02lld %02lld:%02lld", y, m,
+	    dd, (long long)(secs / 3600), (long long)(secs / 60 % 60));
+	tpl_set(d, key, buf);
 }
 
 /* The domain in both forms: IDN, and DOMAIN (A-label) when it differs. */
@@ -125,7 +139,7 @@ pbmx_query(const struct req *r, const char *name, char *out, size_t outsz)
 
 /* --- the list ------------------------------------------------------------ */
 
-struct bmx_listq {
+struct pbmx_listq {
 	char		 text[FORM_VALUE_MAX];
 	char		 err[VALID_ERR_MAX];
 	enum bmx_sort	 sort;
@@ -135,7 +149,7 @@ struct bmx_listq {
 
 /* The query string of the list; unknown sort orders fall back to domain. */
 static void
-pbmx_listq_read(const struct req *r, struct bmx_listq *lq)
+pbmx_listq_read(const struct req *r, struct pbmx_listq *lq)
 {
 	static const struct form_key keys[] = {
 		{ "q", 0, NULL },
@@ -170,7 +184,7 @@ pbmx_listq_read(const struct req *r, struct bmx_listq *lq)
 
 /* "/backupmx?q=...&sort=...&dir=...&page=N", defaults left out. */
 static void
-pbmx_list_href(struct tpl *d, const char *key, const struct bmx_listq *lq,
+pbmx_list_href(struct tpl *d, const char *key, const struct pbmx_listq *lq,
     enum bmx_sort sort, int desc, int64_t page)
 {
 	struct sbuf b;
@@ -200,7 +214,7 @@ pbmx_list_href(struct tpl *d, const char *key, const struct bmx_listq *lq,
 
 /* The table's header row: sortable columns link to their order. */
 static void
-pbmx_list_heads(struct tpl *t, const struct bmx_listq *lq, int admin)
+pbmx_list_heads(struct tpl *t, const struct pbmx_listq *lq, int admin)
 {
 	static const struct {
 		const char	*label;
@@ -267,7 +281,7 @@ pbmx_list_row(struct tpl *t, const struct bmx_row *row, int admin)
 
 /* Page links: first, last, and two either side of the current one. */
 static void
-pbmx_list_pager(struct tpl *t, const struct bmx_listq *lq, int64_t pages)
+pbmx_list_pager(struct tpl *t, const struct pbmx_listq *lq, int64_t pages)
 {
 	struct tpl *p, *it;
 	int64_t i, last = 0;
@@ -300,7 +314,7 @@ pbmx_list_pager(struct tpl *t, const struct bmx_listq *lq, int64_t pages)
 
 /* "3 entries", "Entries 26–50 of 1000", "Nothing matches ...". */
 static void
-pbmx_list_summary(struct tpl *t, const struct bmx_listq *lq, int64_t total,
+pbmx_list_summary(struct tpl *t, const struct pbmx_listq *lq, int64_t total,
     size_t n)
 {
 	char s[FORM_VALUE_MAX + 64];
@@ -335,16 +349,44 @@ pbmx_list_notice(const struct req *r, struct tpl *t)
 }
 
 static void
+pbmx_list_render(struct req *r, const struct pbmx_listq *lq,
+    const struct bmx_row *rows, size_t n, int64_t total, int admin)
+{
+	struct page_view v;
+	struct tpl *t, *table;
+	size_t i;
+
+	if (page_begin(r, &v, "BackupMX", "bmx_list.tpl") == -1) {
+		page_error(r, 500, NULL);
+		return;
+	}
+	t = v.content;
+	tpl_set(t, "Q", lq->text);
+	tpl_set(t, "SORT", bmx_sort_names[lq->sort]);
+	tpl_set(t, "DIR", lq->desc ? "desc" : "asc");
+	if (lq->err[0] != '\0')
+		tpl_set(tpl_section(t, "Q_ERROR"), "Q_ERROR", lq->err);
+	pbmx_list_notice(r, t);
+	pbmx_list_summary(t, lq, total, n);
+	if (n > 0) {
+		table = tpl_section(t, "TABLE");
+		pbmx_list_heads(table, lq, admin);
+		for (i = 0; i < n; i++)
+			pbmx_list_row(table, &rows[i], admin);
+	}
+	pbmx_list_pager(t, lq, (total + BMX_PER_PAGE - 1) / BMX_PER_PAGE);
+	page_finish(r, &v, 200);
+}
+
+static void
 pbmx_list(struct req *r)
 {
-	struct bmx_listq lq;
+	struct pbmx_listq lq;
 	struct bmx_query q;
 	struct bmx_row *rows;
-	struct page_view v;
 	struct actor who;
 	struct db *db;
-	struct tpl *t;
-	size_t n, i;
+	size_t n;
 	int64_t total;
 
 	if (sess_require(r) == -1 || (db = pbmx_db(r)) == NULL)
@@ -362,34 +404,13 @@ pbmx_list(struct req *r)
 		return;
 	}
 	lq.page = q.page;
-	if (page_begin(r, &v, "BackupMX", "bmx_list.tpl") == -1) {
-		bmx_rows_free(rows);
-		page_error(r, 500, NULL);
-		return;
-	}
-	t = v.content;
-	tpl_set(t, "Q", lq.text);
-	tpl_set(t, "SORT", bmx_sort_names[lq.sort]);
-	tpl_set(t, "DIR", lq.desc ? "desc" : "asc");
-	if (lq.err[0] != '\0')
-		tpl_set(tpl_section(t, "Q_ERROR"), "Q_ERROR", lq.err);
-	pbmx_list_notice(r, t);
-	pbmx_list_summary(t, &lq, total, n);
-	if (n > 0) {
-		struct tpl *table = tpl_section(t, "TABLE");
-
-		pbmx_list_heads(table, &lq, who.admin);
-		for (i = 0; i < n; i++)
-			pbmx_list_row(table, &rows[i], who.admin);
-	}
-	pbmx_list_pager(t, &lq, (total + BMX_PER_PAGE - 1) / BMX_PER_PAGE);
+	pbmx_list_render(r, &lq, rows, n, total, who.admin);
 	bmx_rows_free(rows);
-	page_finish(r, &v, 200);
 }
 
 /* --- a new entry --------------------------------------------------------- */
 
-static const struct form_key bmx_new_keys[] = {
+static const struct form_key pbmx_new_keys[] = {
 	{ "domain", 1, form_v_domain },
 	{ "delivery_host", 0, form_v_hostport },
 };
@@ -416,7 +437,7 @@ pbmx_new_form(struct req *r, struct db *db, const struct form *f,
 	tpl_set(v.content, "CSRF_FIELD", CSRF_FIELD);
 	tpl_show(v.content, who.admin ? "ADMIN" : "CUSTOMER");
 	for (i = 0; i < BMX_NEW_NKEYS; i++) {
-		in = f != NULL ? form_get(f, bmx_new_keys[i].name) : NULL;
+		in = f != NULL ? form_get(f, pbmx_new_keys[i].name) : NULL;
 		tpl_set(v.content, ids[i], in != NULL ? in : "");
 		if (errs != NULL && errs[i][0] != '\0') {
 			snprintf(key, sizeof(key), "%s_ERROR", ids[i]);
@@ -443,18 +464,21 @@ static int
 pbmx_new_add(struct req *r, struct db *db, char (*vals)[FORM_VALUE_MAX],
     char (*errs)[VALID_ERR_MAX])
 {
+	char u[VALID_NAME_MAX];
 	struct actor who;
 	int rc;
 
 	sess_actor(r, &who);
 	rc = bmx_add(db, &who, vals[0], vals[1][0] != '\0' ? vals[1] : NULL);
+	if (valid_domain_to_unicode(vals[0], u, NULL) == -1)
+		util_strlcpy(u, vals[0], sizeof(u));
 	if (rc == STORE_NOTFOUND)
 		snprintf(errs[0], VALID_ERR_MAX, who.admin ? "%s is not in any "
 		    "customer's portfolio" : "%s is not in your portfolio: "
-		    "order it through the cart first", vals[0]);
+		    "order it through the cart first", u);
 	else if (rc == STORE_EXISTS)
 		snprintf(errs[0], VALID_ERR_MAX, "%s already has a BackupMX "
-		    "entry", vals[0]);
+		    "entry", u);
 	else if (rc == STORE_INVALID)
 		snprintf(errs[0], VALID_ERR_MAX, "%s", db_error(db));
 	else if (rc != STORE_OK) {
@@ -472,7 +496,7 @@ pbmx_new(struct req *r)
 	char loc[VALID_NAME_MAX + 32];
 	struct form f;
 	struct db *db;
-	int rc = STORE_ERROR;
+	int rc;
 
 	if (sess_require(r) == -1 || (db = pbmx_db(r)) == NULL)
 		return;
@@ -482,23 +506,22 @@ pbmx_new(struct req *r)
 	}
 	if (sess_post(r, &f) == -1)
 		return;
-	if (form_check(&f, bmx_new_keys, BMX_NEW_NKEYS, vals, errs) > 0 ||
-	    (rc = pbmx_new_add(r, db, vals, errs)) == STORE_NOTFOUND ||
-	    rc == STORE_EXISTS || rc == STORE_INVALID)
+	if (form_check(&f, pbmx_new_keys, BMX_NEW_NKEYS, vals, errs) > 0)
 		pbmx_new_form(r, db, &f, errs);
-	else if (rc == STORE_OK) {
+	else if ((rc = pbmx_new_add(r, db, vals, errs)) == STORE_OK) {
 		log_event(LOG_INFO, r->id, "backupmx %s added by %s", vals[0],
 		    r->sess.a.name);
 		snprintf(loc, sizeof(loc), "/backupmx/%s?created=1", vals[0]);
 		http_redirect(r, loc);
-	}
+	} else if (rc != STORE_ERROR)	/* refused: the form again */
+		pbmx_new_form(r, db, &f, errs);
 	form_free(&f);
 }
 
 /* --- one entry ----------------------------------------------------------- */
 
 /* What the settings form shows: stored values, or what was sent. */
-struct bmx_edit {
+struct pbmx_edit {
 	const char	*host;
 	int		 listed;
 	int		 only_when_down;
@@ -524,11 +547,20 @@ pbmx_entry_info(struct tpl *t, const struct bmx_entry *e)
 	tpl_set(t, "QUEUED_S", e->queued == 1 ? "" : "s");
 	tpl_set_int(t, "NRCPT", (long long)e->nrcpt);
 	tpl_show(t, e->b.active ? "ACTIVE" : "INACTIVE");
+	tpl_show(t, strcmp(e->b.recipient_policy, "list") == 0 ?
+	    "POLICY_LIST" : "POLICY_ANY");
+	if (e->b.only_when_down)
+		tpl_show(t, "WHEN_DOWN");
+	if (e->b.delivery_host[0] != '\0')
+		tpl_set(tpl_section(t, "STORED_HOST"), "STORED_HOST",
+		    e->b.delivery_host);
+	else
+		tpl_show(t, "STORED_MX");
 }
 
 static void
 pbmx_entry_page(struct req *r, const struct bmx_entry *e,
-    const struct bmx_edit *ed)
+    const struct pbmx_edit *ed)
 {
 	static const char *const ekeys[] = { "HOST_ERROR", "POLICY_ERROR",
 	    "LIST_ERROR", "FILE_ERROR" };
@@ -562,7 +594,7 @@ pbmx_entry_page(struct req *r, const struct bmx_entry *e,
 static void
 pbmx_entry_get(struct req *r, const struct bmx_entry *e)
 {
-	struct bmx_edit ed;
+	struct pbmx_edit ed;
 	struct sbuf b;
 	char flag[8];
 	size_t i;
@@ -605,7 +637,7 @@ pbmx_v_policy(const char *in, char *out, size_t outsz, char *err)
  * came from.  0 or -1.
  */
 static int
-pbmx_edit_list(const struct form *f, const char *domain, struct bmx_edit *ed,
+pbmx_edit_list(const struct form *f, const char *domain, struct pbmx_edit *ed,
     struct bmx_rcpt_list *l)
 {
 	const struct form_field *ff;
@@ -633,7 +665,7 @@ pbmx_edit_list(const struct form *f, const char *domain, struct bmx_edit *ed,
 /* Check the posted settings into ed and l; the number of errors. */
 static int
 pbmx_edit_read(const struct form *f, const struct bmx_entry *e,
-    struct bmx_edit *ed, char (*vals)[FORM_VALUE_MAX],
+    struct pbmx_edit *ed, char (*vals)[FORM_VALUE_MAX],
     struct bmx_rcpt_list *l)
 {
 	static const struct form_key keys[] = {
@@ -663,7 +695,7 @@ pbmx_entry_post(struct req *r, struct db *db, const struct bmx_entry *e,
 {
 	char vals[3][FORM_VALUE_MAX], loc[VALID_NAME_MAX + 32];
 	struct bmx_rcpt_list l;
-	struct bmx_edit ed;
+	struct pbmx_edit ed;
 	struct bmx_ext x;
 	struct actor who;
 	int rc;
@@ -740,40 +772,45 @@ pbmx_delete_post(struct req *r, struct db *db, const struct bmx_entry *e)
 
 /* --- /backupmx/... ------------------------------------------------------- */
 
+/* The domain of "DOMAIN" or "DOMAIN/delete" (*del set); -1 for
+ * anything else. */
+static int
+pbmx_entry_path(const char *arg, char *name, size_t namesz, int *del)
+{
+	const char *slash = strchr(arg, '/');
+	size_t len = slash != NULL ? (size_t)(slash - arg) : strlen(arg);
+
+	*del = slash != NULL;
+	if ((slash != NULL && strcmp(slash, "/delete") != 0) || len >= namesz)
+		return -1;
+	memcpy(name, arg, len);
+	name[len] = '\0';
+	return 0;
+}
+
 /*
- * "DOMAIN" or "DOMAIN/delete" below /backupmx/.  For a POST the CSRF
- * token is checked before anything is looked up; then an entry that is
- * not the user's is 404, for every verb.
+ * Everything below /backupmx/.  For a POST the CSRF token is checked
+ * before anything is looked up; then an entry that is not the user's
+ * is 404, for every verb.
  */
 static void
 pbmx_entry(struct req *r)
 {
 	char name[VALID_NAME_MAX * 4];
-	const char *slash = strchr(r->arg, '/');
 	struct bmx_entry e;
 	struct actor who;
 	struct form f;
 	struct db *db;
-	int del = 0, rc, posted = 0;
-	size_t len = slash != NULL ? (size_t)(slash - r->arg) : strlen(r->arg);
+	int del, rc, posted = 0;
 
 	if (sess_require(r) == -1)
 		return;
-	if (slash != NULL && !(del = strcmp(slash, "/delete") == 0)) {
+	if (pbmx_entry_path(r->arg, name, sizeof(name), &del) == -1) {
 		page_error(r, 404, NULL);
 		return;
 	}
-	if (len >= sizeof(name)) {
-		page_error(r, 404, NULL);
-		return;
-	}
-	memcpy(name, r->arg, len);
-	name[len] = '\0';
-	if (r->method == HTTP_POST) {
-		if (sess_post(r, &f) == -1)
-			return;
-		posted = 1;
-	}
+	if (r->method == HTTP_POST && (posted = sess_post(r, &f) == 0) == 0)
+		return;		/* sess_post() answered 400 or 403 */
 	if ((db = pbmx_db(r)) == NULL)
 		goto out;
 	sess_actor(r, &who);

@@ -28,6 +28,8 @@
 #include <fcgiapp.h>
 
 #include "auth.h"
+#include <sqlite3.h>
+
 #include "config.h"
 #include "db.h"
 #include "listen.h"
@@ -186,6 +188,9 @@ main(int argc, char **argv)
 	sigset_t set;
 	int sig;
 
+	/* No global allocation statistics: they put one lock around every
+	 * SQLite allocation, and the workers would take turns on it. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	panel_options(argc, argv, &o);
 	log_init(PANEL_IDENT, o.foreground);
 	panel_config(&o, &cf);

@@ -207,3 +207,6 @@ CREATE TABLE login_throttle (
 -- migration 5: indexes for the scheduler's hot queries
 CREATE INDEX queue_message_expires ON queue_message(node, expires);
 CREATE INDEX queue_message_node_domain ON queue_message(node, domain);
+
+-- migration 6: BackupMX management lists a customer's records by owner
+CREATE INDEX backupmx_owner ON backupmx(owner_id, domain);

@@ -21,12 +21,12 @@
 
 /* The columns bmx_row_read() expects, in its order. */
 #define BMX_COLS "b.id, b.domain, b.idn, b.active, b.created, b.updated, " \
-	"o.name, u.name, b.delivery_host, b.recipient_policy, " \
-	"b.only_when_down, (SELECT count(*) FROM queue_message q " \
-	"WHERE q.domain = b.domain)"
+	"o.name, u.name, b.delivery_host, b.recipient_policy, b.only_when_down"
 #define BMX_FROM " FROM backupmx b JOIN account o ON o.id = b.owner_id " \
 	"LEFT JOIN account u ON u.id = b.updater_id "
-/* Scope: ?1 admin, ?2 the actor's account. */
+#define BMX_QUEUED "(SELECT count(*) FROM queue_message q WHERE " \
+	"q.domain = b.domain)"
+/* Scope of a one-record lookup: ?1 admin, ?2 the actor's account. */
 #define BMX_SCOPE "(?1 = 1 OR b.owner_id = ?2)"
 
 static int bmx_fail(struct db *, int, const char *, ...) ATTR_PRINTF(3, 4);
@@ -195,7 +195,7 @@ bmx_like(const char *text, char *out, size_t outsz)
 /* --- reading records ----------------------------------------------------- */
 
 static void
-bmx_row_read(sqlite3_stmt *st, struct bmx *b, int64_t *queued)
+bmx_row_read(sqlite3_stmt *st, struct bmx *b)
 {
 	memset(b, 0, sizeof(*b));
 	b->id = sqlite3_column_int64(st, 0);
@@ -211,7 +211,6 @@ bmx_row_read(sqlite3_stmt *st, struct bmx *b, int64_t *queued)
 	util_strlcpy(b->recipient_policy, db_text(st, 9),
 	    sizeof(b->recipient_policy));
 	b->only_when_down = sqlite3_column_int(st, 10);
-	*queued = sqlite3_column_int64(st, 11);
 }
 
 static const char *const bmx_order_sql[] = {
@@ -221,18 +220,57 @@ static const char *const bmx_order_sql[] = {
 	[BMX_SORT_OWNER] = "o.name",
 };
 
-/* How many records match; pattern NULL for all. */
+/*
+ * The WHERE clause of a search.  It names only the conditions that
+ * apply (an admin's search has no owner test, an empty text no LIKE), so
+ * the planner can use an index on owner_id; bmx_bind() binds the named
+ * parameters that the text holds.
+ */
+static void
+bmx_where(char *out, size_t outsz, const struct actor *who, const char *like)
+{
+	snprintf(out, outsz, " WHERE %s%s", who->admin ? "1 = 1" :
+	    "b.owner_id = :owner", like == NULL ? "" : " AND (b.domain LIKE "
+	    ":like ESCAPE '\\' OR (b.idn <> b.domain AND b.idn LIKE :like "
+	    "ESCAPE '\\'))");
+}
+
+static int
+bmx_bind(struct db *db, sqlite3_stmt *st, const struct actor *who,
+    const char *like, int64_t limit, int64_t offset)
+{
+	int i, rc = SQLITE_OK;
+
+	if ((i = sqlite3_bind_parameter_index(st, ":owner")) > 0)
+		rc = sqlite3_bind_int64(st, i, who->account_id);
+	if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(st,
+	    ":like")) > 0)
+		rc = sqlite3_bind_text(st, i, like, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(st,
+	    ":limit")) > 0)
+		rc = sqlite3_bind_int64(st, i, limit);
+	if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(st,
+	    ":offset")) > 0)
+		rc = sqlite3_bind_int64(st, i, offset);
+	if (rc == SQLITE_OK)
+		return 0;
+	snprintf(db->err, sizeof(db->err), "bind: %s", sqlite3_errmsg(db->h));
+	sqlite3_finalize(st);
+	return -1;
+}
+
+/* How many records match; like NULL for all. */
 static int
 bmx_count(struct db *db, const struct actor *who, const char *like,
     int64_t *total)
 {
+	char sql[512], where[256];
 	sqlite3_stmt *st;
-	int rc;
 
-	st = db_prepare(db, "SELECT count(*) FROM backupmx b WHERE " BMX_SCOPE
-	    " AND (?3 IS NULL OR b.domain LIKE ?3 ESCAPE '\\' OR b.idn LIKE "
-	    "?3 ESCAPE '\\')", "iIs", who->admin, who->account_id, like);
-	if (st == NULL || (rc = db_step(db, st)) != 1)
+	bmx_where(where, sizeof(where), who, like);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM backupmx b%s", where);
+	if ((st = db_prepare(db, sql, "")) == NULL ||
+	    bmx_bind(db, st, who, like, 0, 0) == -1 || db_step(db, st) != 1)
 		return STORE_ERROR;
 	*total = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -240,39 +278,57 @@ bmx_count(struct db *db, const struct actor *who, const char *like,
 }
 
 /*
- * The page itself.  The inner query picks the page's rows; only those
- * get their queue and list counts (correlated subqueries in the outer
- * query), so the cost of a page does not grow with the number of
- * records.
+ * One statement for a page: the inner query orders narrow (id, key)
+ * records and cuts the page; only the page's rows are joined and get
+ * their queue and list counts; the total comes along in every row (an
+ * uncorrelated subquery, run once).  One statement is one snapshot, and
+ * one parse: preparing statements is most of what a page costs.
  */
+static void
+bmx_page_sql(char *sql, size_t sqlsz, const struct actor *who,
+    const struct bmx_query *q, const char *like)
+{
+	char where[256];
+	const char *dir = q->desc ? "DESC" : "ASC";
+	int owner = q->sort == BMX_SORT_OWNER, dom = q->sort == BMX_SORT_DOMAIN;
+
+	bmx_where(where, sizeof(where), who, like);
+	snprintf(sql, sqlsz, "SELECT " BMX_COLS ", " BMX_QUEUED ", (SELECT "
+	    "count(*) FROM backupmx_recipient r WHERE r.backupmx_id = b.id), "
+	    "(SELECT count(*) FROM backupmx b%s) FROM (SELECT b.id AS id%s "
+	    "FROM backupmx b%s%s ORDER BY %s %s%s%s LIMIT :limit OFFSET "
+	    ":offset) p JOIN backupmx b ON b.id = p.id JOIN account o ON o.id "
+	    "= b.owner_id LEFT JOIN account u ON u.id = b.updater_id ORDER BY "
+	    "%s %s%s%s", where,
+	    owner ? ", o.name AS owner" : "", owner ? " JOIN account o ON "
+	    "o.id = b.owner_id" : "", where, bmx_order_sql[q->sort], dir,
+	    dom ? "" : ", b.domain ", dom ? "" : dir,
+	    owner ? "p.owner" : bmx_order_sql[q->sort], dir,
+	    dom ? "" : ", b.domain ", dom ? "" : dir);
+}
+
+/* The rows of page q->page; *total is 0 when the page is empty. */
 static int
 bmx_page(struct db *db, const struct actor *who, const struct bmx_query *q,
-    const char *like, struct bmx_row *rows, size_t *n)
+    const char *like, struct bmx_row *rows, size_t *n, int64_t *total)
 {
-	char sql[1024];
-	const char *col = bmx_order_sql[q->sort], *dir = q->desc ? "DESC" :
-	    "ASC";
+	char sql[1536];
 	sqlite3_stmt *st;
 	int rc;
 
-	snprintf(sql, sizeof(sql), "SELECT " BMX_COLS ", (SELECT count(*) "
-	    "FROM backupmx_recipient r WHERE r.backupmx_id = b.id) FROM "
-	    "(SELECT b.id AS id, o.name AS owner FROM backupmx b JOIN account o "
-	    "ON o.id = b.owner_id WHERE " BMX_SCOPE
-	    " AND (?3 IS NULL OR b.domain LIKE ?3 ESCAPE '\\' OR b.idn LIKE "
-	    "?3 ESCAPE '\\') ORDER BY %s %s, b.domain %s LIMIT ?4 OFFSET ?5) "
-	    "p JOIN backupmx b ON b.id = p.id JOIN account o ON o.id = "
-	    "b.owner_id LEFT JOIN account u ON u.id = b.updater_id "
-	    "ORDER BY %s %s, b.domain %s", col, dir, dir,
-	    q->sort == BMX_SORT_OWNER ? "p.owner" : col, dir, dir);
-	st = db_prepare(db, sql, "iIsII", who->admin, who->account_id, like,
-	    (int64_t)q->per_page, (q->page - 1) * q->per_page);
-	if (st == NULL)
-		return STORE_ERROR;
+	bmx_page_sql(sql, sizeof(sql), who, q, like);
 	*n = 0;
+	*total = 0;
+	if ((st = db_prepare(db, sql, "")) == NULL ||
+	    bmx_bind(db, st, who, like, q->per_page,
+	    (q->page - 1) * q->per_page) == -1)
+		return STORE_ERROR;
 	while ((rc = db_step(db, st)) == 1 && *n < (size_t)q->per_page) {
-		bmx_row_read(st, &rows[*n].b, &rows[*n].queued);
-		rows[(*n)++].nrcpt = sqlite3_column_int64(st, 12);
+		bmx_row_read(st, &rows[*n].b);
+		rows[*n].queued = sqlite3_column_int64(st, 11);
+		rows[*n].nrcpt = sqlite3_column_int64(st, 12);
+		*total = sqlite3_column_int64(st, 13);
+		(*n)++;
 	}
 	if (rc == 1)
 		sqlite3_finalize(st);
@@ -283,8 +339,9 @@ int
 bmx_search(struct db *db, const struct actor *who, struct bmx_query *q,
     struct bmx_row **rows, size_t *n, int64_t *total)
 {
-	char like[BMX_QUERY_MAX * 4 + 8];
-	int64_t pages;
+	char buf[BMX_QUERY_MAX * 4 + 8];
+	const char *like = NULL;
+	int64_t last;
 	int rc;
 
 	*rows = NULL;
@@ -293,28 +350,25 @@ bmx_search(struct db *db, const struct actor *who, struct bmx_query *q,
 	if (q->per_page < 1 || q->per_page > 1000 ||
 	    (unsigned)q->sort >= sizeof(bmx_order_sql) / sizeof(bmx_order_sql[0]))
 		return bmx_fail(db, STORE_INVALID, "bad page size or order");
-	if (q->text != NULL && *q->text != '\0' &&
-	    bmx_like(q->text, like, sizeof(like)) == -1)
-		return bmx_fail(db, STORE_INVALID, "the search text is too long "
-		    "(at most %d characters)", BMX_QUERY_MAX);
+	if (q->text != NULL && *q->text != '\0') {
+		if (bmx_like(q->text, buf, sizeof(buf)) == -1)
+			return bmx_fail(db, STORE_INVALID, "the search text is "
+			    "too long (at most %d characters)", BMX_QUERY_MAX);
+		like = buf;
+	}
 	if ((*rows = calloc((size_t)q->per_page, sizeof(**rows))) == NULL)
 		return bmx_fail(db, STORE_ERROR, "out of memory");
-	if (db_exec(db, "BEGIN") == -1) {
-		bmx_rows_free(*rows);
-		*rows = NULL;
-		return STORE_ERROR;
+	q->page = q->page < 1 ? 1 : q->page;
+	rc = bmx_page(db, who, q, like, *rows, n, total);
+	/* Past the end (or nothing matches): count, then the last page. */
+	if (rc == STORE_OK && *n == 0 && q->page > 1 &&
+	    (rc = bmx_count(db, who, like, total)) == STORE_OK && *total > 0) {
+		last = (*total + q->per_page - 1) / q->per_page;
+		q->page = last < q->page ? last : q->page;
+		rc = bmx_page(db, who, q, like, *rows, n, total);
 	}
-	rc = bmx_count(db, who, q->text != NULL && *q->text != '\0' ? like :
-	    NULL, total);
-	pages = (*total + q->per_page - 1) / q->per_page;
-	if (q->page > pages)
-		q->page = pages;
-	if (q->page < 1)
+	if (rc == STORE_OK && *n == 0)
 		q->page = 1;
-	if (rc == STORE_OK && *total > 0)
-		rc = bmx_page(db, who, q, q->text != NULL && *q->text != '\0' ?
-		    like : NULL, *rows, n);
-	db_rollback(db);	/* read-only: ends the snapshot */
 	if (rc != STORE_OK) {
 		bmx_rows_free(*rows);
 		*rows = NULL;
@@ -373,14 +427,16 @@ bmx_get(struct db *db, const struct actor *who, const char *domain,
 		return rc;
 	if (db_exec(db, "BEGIN") == -1)
 		return STORE_ERROR;
-	st = db_prepare(db, "SELECT " BMX_COLS BMX_FROM "WHERE " BMX_SCOPE
-	    " AND b.domain = ?3", "iIs", who->admin, who->account_id, alabel);
+	st = db_prepare(db, "SELECT " BMX_COLS ", " BMX_QUEUED BMX_FROM
+	    "WHERE " BMX_SCOPE " AND b.domain = ?3", "iIs", who->admin,
+	    who->account_id, alabel);
 	if (st == NULL || (rc = db_step(db, st)) == -1)
 		rc = STORE_ERROR;
 	else if (rc == 0)
 		rc = bmx_fail(db, STORE_NOTFOUND, "no BackupMX for %s", alabel);
 	else {
-		bmx_row_read(st, &e->b, &e->queued);
+		bmx_row_read(st, &e->b);
+		e->queued = sqlite3_column_int64(st, 11);
 		sqlite3_finalize(st);
 		rc = bmx_get_rcpts(db, e->b.id, e);
 	}

@@ -26,7 +26,8 @@ queue_due_dests(struct db *db, const char *node, int64_t now,
 	st = db_prepare(db, "SELECT m.domain, (SELECT b.delivery_host FROM "
 	    "backupmx b WHERE b.domain = m.domain), count(DISTINCT m.id) FROM "
 	    "queue_message m JOIN queue_recipient r ON r.message_id = m.id "
-	    "WHERE " DUE_WHERE " GROUP BY m.domain", "sI", node, now);
+	    "WHERE " DUE_WHERE " GROUP BY m.domain ORDER BY min(r.next_attempt)",
+	    "sI", node, now);
 	if (st == NULL)
 		return STORE_ERROR;
 	while ((rc = db_step(db, st)) == 1) {
@@ -175,8 +176,8 @@ queue_defer_dest(struct db *db, const char *node, const char *domain,
 	/* Only rows due before `when` change: mail that already waits for
 	 * the next probe is not rewritten on every new arrival. */
 	st = db_prepare(db, "UPDATE queue_recipient SET next_attempt = ?1, "
-	    "last_error = coalesce(?2, last_error) WHERE state = 'queued' AND "
-	    "next_attempt < ?1 AND message_id IN (SELECT id FROM queue_message "
+	    "last_error = coalesce(?2, last_error) WHERE +state = 'queued' AND "
+	    "+next_attempt < ?1 AND message_id IN (SELECT id FROM queue_message "
 	    "WHERE node = ?3 AND domain = ?4)", "Isss", when, why, node, domain);
 	return st != NULL && db_run(db, st, NULL) == 0 ? STORE_OK :
 	    STORE_ERROR;

@@ -1,6 +1,7 @@
 /*
  * attempt — see attempt.h.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,15 +165,23 @@ attempt_dsn(struct attempt_ctx *a, struct loaded *m,
 	return rc;
 }
 
-/* Record results; remove the file when the message is done. */
+/*
+ * Record results; remove the file when the message is done.  Delivery
+ * workers take turns here on a mutex: waiting on SQLite's own lock would
+ * put them to sleep in its busy handler for up to 100 ms at a time.
+ */
+static pthread_mutex_t attempt_record_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static int
 attempt_record(struct attempt_ctx *a, struct loaded *m,
     const struct queue_result *res, size_t n)
 {
-	int finished;
+	int finished, rc;
 
-	if (queue_record(a->db, m->e.id, res, n, util_now(), &finished) !=
-	    STORE_OK) {
+	pthread_mutex_lock(&attempt_record_lock);
+	rc = queue_record(a->db, m->e.id, res, n, util_now(), &finished);
+	pthread_mutex_unlock(&attempt_record_lock);
+	if (rc != STORE_OK) {
 		log_event(LOG_ERR, m->e.id, "cannot record the outcome: %s",
 		    db_error(a->db));
 		return -1;

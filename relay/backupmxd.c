@@ -30,6 +30,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include "config.h"
 #include "dns.h"
@@ -428,6 +429,9 @@ main(int argc, char **argv)
 	sigset_t set;
 	int ch, foreground = 0, sfd;
 
+	/* No global allocation statistics: they put one lock around every
+	 * SQLite allocation of every thread. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	while ((ch = getopt(argc, argv, "c:f")) != -1) {
 		if (ch == 'c') {
 			d.conf_path = optarg;

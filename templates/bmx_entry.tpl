@@ -8,10 +8,12 @@
 {{#ALABEL}}<p class="bmx-alabel bmx-sub">{{DOMAIN}}</p>{{/ALABEL}}
 {{#NOTICE}}<p class="bmx-notice" role="status">{{NOTICE}}</p>{{/NOTICE}}
 <dl class="bmx-info">
-<dt>Status</dt><dd>{{#ACTIVE}}active: our relay accepts mail for this domain{{/ACTIVE}}{{#INACTIVE}}inactive{{/INACTIVE}}</dd>
+<dt>Status</dt><dd>{{#ACTIVE}}active: our relay accepts mail for this domain{{#WHEN_DOWN}} while its primary mail server is down{{/WHEN_DOWN}}{{/ACTIVE}}{{#INACTIVE}}inactive: our relay refuses mail for this domain{{/INACTIVE}}</dd>
+<dt>Recipients</dt><dd>{{#POLICY_ANY}}any address{{/POLICY_ANY}}{{#POLICY_LIST}}only the {{NRCPT}} listed{{/POLICY_LIST}}</dd>
+<dt>Delivery</dt><dd>{{#STORED_HOST}}to <code>{{STORED_HOST}}</code>{{/STORED_HOST}}{{#STORED_MX}}to the domain's MX records{{/STORED_MX}}</dd>
 <dt>Owner</dt><dd>{{OWNER}}</dd>
-<dt>Created</dt><dd><time datetime="{{CREATED_ISO}}">{{CREATED}}</time></dd>
-<dt>Updated</dt><dd><time datetime="{{UPDATED_ISO}}">{{UPDATED}}</time> by {{UPDATER}}</dd>
+<dt>Created</dt><dd><time datetime="{{CREATED}}Z">{{CREATED}} UTC</time></dd>
+<dt>Updated</dt><dd><time datetime="{{UPDATED}}Z">{{UPDATED}} UTC</time> by {{UPDATER}}</dd>
 <dt>Queued messages</dt><dd>{{QUEUED}}</dd>
 </dl>
 <h2>Settings</h2>

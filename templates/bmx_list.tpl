@@ -33,12 +33,12 @@
 {{#ROW}}<tr>
 <td data-label="Domain"><a class="bmx-domain" href="/backupmx/{{DOMAIN}}">{{IDN}}</a>{{#ALABEL}}<span class="bmx-alabel">{{DOMAIN}}</span>{{/ALABEL}}</td>
 {{#OWNER_COL}}<td data-label="Owner">{{OWNER}}</td>
-{{/OWNER_COL}}<td data-label="Created"><time datetime="{{CREATED_ISO}}">{{CREATED}}</time></td>
-<td data-label="Updated"><time datetime="{{UPDATED_ISO}}">{{UPDATED}}</time></td>
+{{/OWNER_COL}}<td data-label="Created"><time datetime="{{CREATED}}Z">{{CREATED}} UTC</time></td>
+<td data-label="Updated"><time datetime="{{UPDATED}}Z">{{UPDATED}} UTC</time></td>
 <td data-label="Delivery host">{{#HOST}}<code>{{HOST}}</code>{{/HOST}}{{#MX}}<span class="bmx-muted">MX records</span>{{/MX}}{{#DOWN_ONLY}}<span class="bmx-tag">only while down</span>{{/DOWN_ONLY}}</td>
 <td data-label="Recipients">{{#ANY}}any address{{/ANY}}{{#LISTED}}listed only ({{NRCPT}}){{/LISTED}}</td>
 <td data-label="Queued" class="bmx-num">{{QUEUED}}</td>
-<td class="bmx-actions"><a href="/backupmx/{{DOMAIN}}">Details</a> <a href="/backupmx/{{DOMAIN}}/delete">Delete</a></td>
+<td class="bmx-actions"><a href="/backupmx/{{DOMAIN}}/delete">Delete</a></td>
 </tr>
 {{/ROW}}
 </tbody>

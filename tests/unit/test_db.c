@@ -99,7 +99,7 @@ START_TEST(migrate_from_empty)
 	struct db *db = open_new();
 	int i, latest = db_schema_version();
 
-	ck_assert_int_ge(latest, 4);
+	ck_assert_int_ge(latest, 6);
 	ck_assert_int_eq(db_check_version(db), -1);
 	ck_assert_ptr_nonnull(strstr(db_error(db), "backupmxctl init"));
 	ck_assert_msg(db_migrate(db, latest) == 0, "%s", db_error(db));

@@ -249,6 +249,10 @@ web_get alice e5 /backupmx/shop.example?saved=1
 has e5 'name="only_when_down" value="1" checked' \
     "the only-while-down switch is stored and shown"
 has e5 'by alice' "the updater is shown"
+has e5 'accepts mail for this domain while its primary mail server is down' \
+    "the entry's status tells about the switch"
+has e5 '<dt>Delivery</dt><dd>to <code>mx.shop.example:2525</code>' \
+    "... and where mail goes"
 check "the change is audited" test "$(q "SELECT count(*) FROM audit_log
     WHERE action = 'backupmx.update' AND object = 'shop.example'")" = 1
 

@@ -1,0 +1,119 @@
+#!/bin/bash
+# The panel under load: wrk against GET /login and, signed in, against
+# the BackupMX Management list of a customer with 1,000 entries, through
+# the project's nginx (tests/web/web_lib.sh starts panel and nginx on a
+# free loopback port).  Prints one table: requests per second, latency
+# percentiles, errors, and the issue's targets (>= 10,000 req/s for the
+# login page, p99 < 20 ms for the list).  Stops what it started and
+# removes its temporary directory, also when interrupted.
+#
+#   BENCH_PANEL_SECONDS=10   length of each wrk run
+#   BENCH_PANEL_CONNS=50     wrk connections (2 threads)
+#   BENCH_PANEL_ENTRIES=1000 BackupMX entries of the customer
+#   BENCH_PANEL_FEW=8        connections of the last, low-concurrency run
+#   BMX_BUILD=build          which binaries (copied first: a rebuild
+#                            during the run changes nothing)
+set -u
+cd "$(dirname "$0")/.."
+. tests/lib.sh
+. tests/web/web_lib.sh
+
+SECS=${BENCH_PANEL_SECONDS:-10}
+CONNS=${BENCH_PANEL_CONNS:-50}
+ENTRIES=${BENCH_PANEL_ENTRIES:-1000}
+
+die() { echo "bench/panel: $*" >&2; exit 1; }
+
+command -v wrk >/dev/null || die "no wrk (Debian package wrk: .ci/deps)"
+[ -x "$BMX_BUILD/backupmx.fcgi" ] || die "no $BMX_BUILD/backupmx.fcgi (make all)"
+BIN=$(mktemp -d /tmp/bmx-bench-panel.XXXXXX)
+cp "$BMX_BUILD/backupmx.fcgi" "$BMX_BUILD/backupmxctl" "$BIN/" ||
+    die "cannot copy the binaries"
+BMX_BUILD=$BIN
+web_start >"$BIN/start.log" || die "panel or nginx did not start: $(tail -n 3 "$BIN/start.log")"
+trap 'web_stop; rm -rf "$BIN"' EXIT
+trap 'exit 1' INT TERM
+
+# --- the customer and its entries ----------------------------------------
+
+web_user bench || die "cannot create the user"
+printf 'bench%04d.example\n' $(seq 1 "$ENTRIES") >"$T/domains"
+# Four at a time: each backupmxctl run is one short transaction.
+xargs -P 4 -n 25 sh -c 'for d; do
+	$0 domain add "$d" --owner bench >/dev/null &&
+	$0 backupmx add "$d" >/dev/null || exit 255
+done' "$CTL" <"$T/domains" 2>"$T/setup.err" ||
+    die "cannot create the entries: $(tail -n 1 "$T/setup.err")"
+n=$(sqlite3 "$DB" "SELECT count(*) FROM backupmx")
+[ "$n" = "$ENTRIES" ] || die "$n entries instead of $ENTRIES"
+web_login jar bench || die "cannot sign in"
+cookie=$(awk '$6 == "bmx_session" { print $7 }' "$T/jar")
+[ -n "$cookie" ] || die "no session cookie"
+web_get jar check /backupmx
+[ "$(web_status check)" = 200 ] && grep -q "Entries 1–25 of $ENTRIES" \
+    "$T/check.b" || die "the list does not show $ENTRIES entries"
+
+# --- the runs ---------------------------------------------------------------
+
+PANEL_PID=${WEB_PIDS[0]}
+HZ=$(getconf CLK_TCK)
+panel_ticks() { awk '{ print $14 + $15 }' "/proc/$PANEL_PID/stat"; }
+
+# run LABEL PATH [wrk args]: one wrk run; prints a table row and keeps
+# the p99 (ms) and rate in the variables P99 and RATE.  "panel us/req"
+# is the panel's CPU time (user + system, all threads) per request.
+run() {
+	local label=$1 path=$2 out=$T/wrk.out c0 c1 cpu
+	shift 2
+	c0=$(panel_ticks)
+	wrk -t 2 -c "$CONNS" -d "${SECS}s" --latency "$@" "$B$path" >"$out" 2>&1 ||
+	    die "wrk failed: $(tail -n 1 "$out")"
+	c1=$(panel_ticks)
+	cpu=$(awk -v t=$((c1 - c0)) -v hz="$HZ" '/requests in/ {
+	    printf "%.0f", ($1 > 0 ? t * 1e6 / hz / $1 : 0) }' "$out")
+	read -r RATE P50 P90 P99 ERRS < <(awk '
+	    function ms(v) {
+		if (v ~ /us$/) return v / 1000
+		if (v ~ /ms$/) return v + 0
+		if (v ~ /s$/) return v * 1000
+		return v
+	    }
+	    $1 == "Requests/sec:" { rate = $2 }
+	    $1 == "50%" { p50 = ms($2) }
+	    $1 == "90%" { p90 = ms($2) }
+	    $1 == "99%" { p99 = ms($2) }
+	    /Non-2xx or 3xx responses:/ { bad += $NF }
+	    /Socket errors:/ { gsub(/,/, ""); bad += $4 + $6 + $8 + $10 }
+	    END { printf "%.0f %.2f %.2f %.2f %d\n", rate, p50, p90, p99, bad }
+	' "$out")
+	printf '%-34s %9s %8s %8s %8s %7s %8s\n' "$label" "$RATE" "$P50" \
+	    "$P90" "$P99" "$ERRS" "$cpu"
+}
+
+verdict() {	# what value op target
+	awk -v v="$2" -v t="$4" -v op="$3" 'BEGIN {
+	    exit !((op == ">=" && v >= t) || (op == "<" && v < t)) }' &&
+	    echo "met" || echo "NOT met"
+}
+
+echo "panel behind nginx: wrk, 2 threads, $CONNS connections, ${SECS} s" \
+    "per run; $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "one customer with $ENTRIES BackupMX entries; panel_threads = 4"
+echo
+printf '%-34s %9s %8s %8s %8s %7s %8s\n' "request" "req/s" "p50 ms" \
+    "p90 ms" "p99 ms" "errors" "panel us/req"
+run "GET /login" /login
+LOGIN_RATE=$RATE
+run "GET /backupmx (signed in)" /backupmx -H "Cookie: bmx_session=$cookie"
+LIST_P99=$P99
+run "GET /backupmx?page=40&sort=updated" '/backupmx?page=40&sort=updated&dir=desc' \
+    -H "Cookie: bmx_session=$cookie"
+run "GET /backupmx?q=*7*&sort=created" '/backupmx?q=*7*&sort=created&dir=desc' \
+    -H "Cookie: bmx_session=$cookie"
+# The same list with fewer clients: latency without the queueing that 50
+# connections on two CPUs bring.
+CONNS=${BENCH_PANEL_FEW:-8} run "GET /backupmx, ${BENCH_PANEL_FEW:-8} connections" \
+    /backupmx -H "Cookie: bmx_session=$cookie"
+echo
+echo "target: login page >= 10000 req/s: $(verdict login "$LOGIN_RATE" '>=' 10000) ($LOGIN_RATE)"
+echo "target: list p99 < 20 ms:          $(verdict list "$LIST_P99" '<' 20) ($LIST_P99 ms)"
