@@ -311,18 +311,7 @@ form_v_domain(const char *in, char *out, size_t outsz, char *err)
 int
 form_v_hostport(const char *in, char *out, size_t outsz, char *err)
 {
-	char host[VALID_NAME_MAX];
-	int port;
-
-	if (valid_hostport(in, host, &port, 25, err) == -1)
-		return -1;
-	if (strchr(host, ':') != NULL)
-		snprintf(out, outsz, "[%s]:%d", host, port);
-	else if (port == 25)
-		snprintf(out, outsz, "%s", host);
-	else
-		snprintf(out, outsz, "%s:%d", host, port);
-	return 0;
+	return valid_hostport_norm(in, out, outsz, err);
 }
 
 int

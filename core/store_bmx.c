@@ -625,17 +625,10 @@ bmx_rcpt_free(struct bmx_rcpt_list *l)
 static int
 bmx_host(struct db *db, const char *in, char *out, size_t outsz)
 {
-	char host[VALID_NAME_MAX], err[VALID_ERR_MAX];
-	int port;
+	char err[VALID_ERR_MAX];
 
-	if (valid_hostport(in, host, &port, 25, err) == -1)
+	if (valid_hostport_norm(in, out, outsz, err) == -1)
 		return bmx_fail(db, STORE_INVALID, "delivery host: %s", err);
-	if (strchr(host, ':') != NULL)
-		snprintf(out, outsz, "[%s]:%d", host, port);
-	else if (port == 25)
-		snprintf(out, outsz, "%s", host);
-	else
-		snprintf(out, outsz, "%s:%d", host, port);
 	return STORE_OK;
 }
 

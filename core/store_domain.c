@@ -111,17 +111,10 @@ domain_add(struct db *db, const struct actor *who, const char *domain,
 static int
 store_delivery_host(struct db *db, const char *in, char *out, size_t outsz)
 {
-	char host[VALID_NAME_MAX], err[VALID_ERR_MAX];
-	int port;
+	char err[VALID_ERR_MAX];
 
-	if (valid_hostport(in, host, &port, 25, err) == -1)
+	if (valid_hostport_norm(in, out, outsz, err) == -1)
 		return store_fail(db, STORE_INVALID, "delivery host: %s", err);
-	if (strchr(host, ':') != NULL)
-		snprintf(out, outsz, "[%s]:%d", host, port);
-	else if (port == 25)
-		snprintf(out, outsz, "%s", host);
-	else
-		snprintf(out, outsz, "%s:%d", host, port);
 	return STORE_OK;
 }
 

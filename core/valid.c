@@ -910,3 +910,20 @@ valid_ttl(const char *in, long *ttl, char *err)
 		*ttl = (long)v;
 	return 0;
 }
+
+int
+valid_hostport_norm(const char *in, char *out, size_t outsz, char *err)
+{
+	char host[VALID_NAME_MAX];
+	int port;
+
+	if (valid_hostport(in, host, &port, 25, err) == -1)
+		return -1;
+	if (strchr(host, ':') != NULL)
+		snprintf(out, outsz, "[%s]:%d", host, port);
+	else if (port == 25)
+		snprintf(out, outsz, "%s", host);
+	else
+		snprintf(out, outsz, "%s:%d", host, port);
+	return 0;
+}

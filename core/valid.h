@@ -90,6 +90,13 @@ int valid_ip(const char *in, int family, char *err);
 int valid_hostport(const char *in, char *host, int *port, int default_port,
     char *err);
 
+/*
+ * valid_hostport(), then written back in the one form the database keeps
+ * for a delivery host: "host" for port 25, else "host:port", and
+ * "[v6]:port" for an IPv6 literal.  out needs VALID_NAME_MAX + 8 bytes.
+ */
+int valid_hostport_norm(const char *in, char *out, size_t outsz, char *err);
+
 /* An MX preference: decimal 0..65535, no sign, no spaces. */
 int valid_mx_pref(const char *in, int *pref, char *err);
 

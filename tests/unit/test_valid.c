@@ -804,6 +804,33 @@ add_table(Suite *s, const char *name, const TTest *t, int rows)
 	suite_add_tcase(s, tc);
 }
 
+/* The stored form of a delivery host. */
+static const struct { const char *in, *out; } norm_rows[] = {
+	{ "Mail.Example.NET", "mail.example.net" },
+	{ "mail.example.net:25", "mail.example.net" },
+	{ "mail.example.net:2525", "mail.example.net:2525" },
+	{ "192.0.2.1:587", "192.0.2.1:587" },
+	{ "[2001:db8::1]:2525", "[2001:db8::1]:2525" },
+	{ "[2001:db8::1]", "[2001:db8::1]:25" },
+	{ "bücher.example:26", "xn--bcher-kva.example:26" },
+	{ "mail.example.net:0", NULL },
+	{ "a b:25", NULL },
+};
+
+START_TEST(test_hostport_norm)
+{
+	char out[VALID_NAME_MAX + 8], err[VALID_ERR_MAX];
+	int rc = valid_hostport_norm(norm_rows[_i].in, out, sizeof(out), err);
+
+	if (norm_rows[_i].out == NULL)
+		ck_assert_int_eq(rc, -1);
+	else {
+		ck_assert_msg(rc == 0, "%s: %s", norm_rows[_i].in, err);
+		ck_assert_str_eq(out, norm_rows[_i].out);
+	}
+}
+END_TEST
+
 static Suite *
 valid_suite(void)
 {
@@ -822,6 +849,7 @@ valid_suite(void)
 	add_table(s, "email", test_email, NROWS(email_rows));
 	add_table(s, "ip", test_ip, NROWS(ip_rows));
 	add_table(s, "hostport", test_hostport, NROWS(hostport_rows));
+	add_table(s, "hostport_norm", test_hostport_norm, NROWS(norm_rows));
 	add_table(s, "mx_pref", test_mx_pref, NROWS(pref_rows));
 	add_table(s, "ttl", test_ttl, NROWS(ttl_rows));
 	tc = tcase_create("null_outputs");
