@@ -112,6 +112,8 @@ struct db *
 db_close(struct db *db)
 {
 	if (db != NULL) {
+		for (size_t i = 0; i < db->ncache; i++)
+			sqlite3_finalize(db->cache[i].st);
 		sqlite3_close_v2(db->h);
 		free(db);
 	}
@@ -128,7 +130,7 @@ db_version(struct db *db)
 		return -1;
 	if (db_step(db, st) == 1) {
 		v = sqlite3_column_int(st, 0);
-		sqlite3_finalize(st);
+		db_done(db, st);
 	}
 	return v;
 }
@@ -220,6 +222,56 @@ db_rollback(struct db *db)
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* A cached statement for sql, or a fresh one; NULL with db->err. */
+static sqlite3_stmt *
+db_cache_get(struct db *db, const char *sql)
+{
+	struct db_cached *c;
+	sqlite3_stmt *st;
+	size_t i;
+	int found_busy = 0;
+
+	for (i = 0; i < db->ncache; i++) {
+		c = &db->cache[i];
+		if (c->sql != sql && strcmp(c->sql, sql) != 0)
+			continue;
+		if (!c->busy) {
+			c->busy = 1;
+			return c->st;
+		}
+		found_busy = 1;
+	}
+	if (sqlite3_prepare_v3(db->h, sql, -1, found_busy ? 0 :
+	    SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		db_seterr(db, "prepare");
+		return NULL;
+	}
+	if (!found_busy && db->ncache < DB_CACHE) {
+		c = &db->cache[db->ncache++];
+		c->sql = sqlite3_sql(st);	/* lives as long as st */
+		c->st = st;
+		c->busy = 1;
+	}
+	return st;
+}
+
+void
+db_done(struct db *db, sqlite3_stmt *st)
+{
+	size_t i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < db->ncache; i++)
+		if (db->cache[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			db->cache[i].busy = 0;
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
 sqlite3_stmt *
 db_prepare(struct db *db, const char *sql, const char *fmt, ...)
 {
@@ -228,10 +280,8 @@ db_prepare(struct db *db, const char *sql, const char *fmt, ...)
 	const char *s;
 	int i, rc = SQLITE_OK;
 
-	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK) {
-		db_seterr(db, "prepare");
+	if ((st = db_cache_get(db, sql)) == NULL)
 		return NULL;
-	}
 	va_start(ap, fmt);
 	for (i = 0; fmt[i] != '\0' && rc == SQLITE_OK; i++) {
 		switch (fmt[i]) {
@@ -253,7 +303,7 @@ db_prepare(struct db *db, const char *sql, const char *fmt, ...)
 	va_end(ap);
 	if (rc != SQLITE_OK) {
 		db_seterr(db, "bind");
-		sqlite3_finalize(st);
+		db_done(db, st);
 		return NULL;
 	}
 	return st;
@@ -268,7 +318,7 @@ db_step(struct db *db, sqlite3_stmt *st)
 		return 1;
 	if (rc != SQLITE_DONE)
 		db_seterr(db, "step");
-	sqlite3_finalize(st);
+	db_done(db, st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -283,7 +333,7 @@ db_run(struct db *db, sqlite3_stmt *st, int *constraint)
 		rc = SQLITE_DONE;	/* e.g. RETURNING: the caller ignored it */
 	if (rc != SQLITE_DONE)
 		db_seterr(db, "step");
-	sqlite3_finalize(st);
+	db_done(db, st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -305,7 +355,7 @@ db_data_version(struct db *db)
 		return -1;
 	if (db_step(db, st) == 1) {
 		v = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
+		db_done(db, st);
 	}
 	return v;
 }

@@ -14,15 +14,26 @@
 #ifndef BMX_DB_H
 #define BMX_DB_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sqlite3.h>
 
 #define DB_ERR_MAX 512
 #define DB_BUSY_MS 5000
 
+#define DB_CACHE 48	/* prepared statements kept per connection */
+
+struct db_cached {
+	const char	*sql;		/* the caller's text (string literals) */
+	sqlite3_stmt	*st;
+	int		 busy;		/* handed out, not yet db_done() */
+};
+
 struct db {
-	sqlite3	*h;
-	char	 err[DB_ERR_MAX];
+	sqlite3		*h;
+	char		 err[DB_ERR_MAX];
+	struct db_cached cache[DB_CACHE];
+	size_t		 ncache;
 };
 
 /* The newest schema version this build knows. */
@@ -53,7 +64,11 @@ int	 db_exec(struct db *, const char *sql);
 /*
  * Prepare a statement and bind arguments described by fmt, one character
  * per argument: 's' const char * (NULL binds NULL), 'i' int, 'I' int64_t.
- * Returns NULL with db->err filled on failure.
+ * Returns NULL with db->err filled on failure.  Statements are compiled
+ * once per connection and kept (the SQL text is looked up by content);
+ * a statement still in use when the same SQL is asked for again gets a
+ * fresh, uncached copy.  Give every statement back with db_done()
+ * (db_step() and db_run() do it themselves when they finish).
  */
 sqlite3_stmt *db_prepare(struct db *, const char *sql, const char *fmt, ...);
 
@@ -63,6 +78,9 @@ int	 db_run(struct db *, sqlite3_stmt *, int *constraint);
 
 /* Step once; 1 for a row, 0 for done, -1 for error (finalizes on 0/-1). */
 int	 db_step(struct db *, sqlite3_stmt *);
+
+/* Done with a statement: reset and kept when cached, else finalized. */
+void	 db_done(struct db *, sqlite3_stmt *);
 
 /* Column text as a const string; "" for NULL. */
 const char *db_text(sqlite3_stmt *, int col);

@@ -124,6 +124,6 @@ account_find(struct db *db, const char *name, struct account *a)
 	a->disabled = sqlite3_column_int(st, 3);
 	util_strlcpy(a->email, db_text(st, 4), sizeof(a->email));
 	a->created = sqlite3_column_int64(st, 5);
-	sqlite3_finalize(st);
+	db_done(db, st);
 	return STORE_OK;
 }

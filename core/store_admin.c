@@ -51,7 +51,7 @@ account_list(struct db *db, const struct actor *who, int64_t offset,
 		return STORE_ERROR;
 	while ((rc = db_step(db, st)) == 1) {
 		if ((nv = realloc(v, (*n + 1) * sizeof(*v))) == NULL) {
-			sqlite3_finalize(st);
+			db_done(db, st);
 			rc = admin_refuse(db, -1, "out of memory");
 			break;
 		}
@@ -91,7 +91,7 @@ admin_account_state(struct db *db, const char *name, int64_t *id,
 	}
 	*id = sqlite3_column_int64(st, 0);
 	*disabled = sqlite3_column_int(st, 1);
-	sqlite3_finalize(st);
+	db_done(db, st);
 	return STORE_OK;
 }
 

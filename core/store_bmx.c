@@ -255,7 +255,7 @@ bmx_bind(struct db *db, sqlite3_stmt *st, const struct actor *who,
 	if (rc == SQLITE_OK)
 		return 0;
 	snprintf(db->err, sizeof(db->err), "bind: %s", sqlite3_errmsg(db->h));
-	sqlite3_finalize(st);
+	db_done(db, st);
 	return -1;
 }
 
@@ -273,7 +273,7 @@ bmx_count(struct db *db, const struct actor *who, const char *like,
 	    bmx_bind(db, st, who, like, 0, 0) == -1 || db_step(db, st) != 1)
 		return STORE_ERROR;
 	*total = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	db_done(db, st);
 	return STORE_OK;
 }
 
@@ -331,7 +331,7 @@ bmx_page(struct db *db, const struct actor *who, const struct bmx_query *q,
 		(*n)++;
 	}
 	if (rc == 1)
-		sqlite3_finalize(st);
+		db_done(db, st);
 	return rc == -1 ? STORE_ERROR : STORE_OK;
 }
 
@@ -408,7 +408,7 @@ bmx_get_rcpts(struct db *db, int64_t id, struct bmx_entry *e)
 		e->nrcpt++;
 	}
 	if (rc == 1) {
-		sqlite3_finalize(st);
+		db_done(db, st);
 		return bmx_fail(db, STORE_ERROR, "out of memory");
 	}
 	return rc == 0 ? STORE_OK : STORE_ERROR;
@@ -437,7 +437,7 @@ bmx_get(struct db *db, const struct actor *who, const char *domain,
 	else {
 		bmx_row_read(st, &e->b);
 		e->queued = sqlite3_column_int64(st, 11);
-		sqlite3_finalize(st);
+		db_done(db, st);
 		rc = bmx_get_rcpts(db, e->b.id, e);
 	}
 	db_rollback(db);
@@ -679,10 +679,10 @@ bmx_rcpt_store(struct db *db, int64_t id, const struct bmx_rcpt_list *l)
 	if (rc != SQLITE_DONE || i < l->n) {
 		snprintf(db->err, sizeof(db->err), "recipient list: %s",
 		    sqlite3_errmsg(db->h));
-		sqlite3_finalize(st);
+		db_done(db, st);
 		return STORE_ERROR;
 	}
-	sqlite3_finalize(st);
+	db_done(db, st);
 	return STORE_OK;
 }
 
@@ -706,7 +706,7 @@ bmx_find_id(struct db *db, const struct actor *who, const char *alabel,
 		    alabel);
 	*id = sqlite3_column_int64(st, 0);
 	*nrcpt = sqlite3_column_int64(st, 1);
-	sqlite3_finalize(st);
+	db_done(db, st);
 	return STORE_OK;
 }
 
@@ -798,7 +798,7 @@ bmx_candidates(struct db *db, const struct actor *who, size_t max,
 		util_strlcpy(v[(*n)++].owner, db_text(st, 2), sizeof(v->owner));
 	}
 	if (rc == 1)
-		sqlite3_finalize(st);
+		db_done(db, st);
 	if (rc == -1) {
 		free(v);
 		*n = 0;

@@ -32,7 +32,7 @@ queue_due_dests(struct db *db, const char *node, int64_t now,
 		return STORE_ERROR;
 	while ((rc = db_step(db, st)) == 1) {
 		if ((nv = realloc(v, (*n + 1) * sizeof(*v))) == NULL) {
-			sqlite3_finalize(st);
+			db_done(db, st);
 			free(v);
 			return STORE_ERROR;
 		}
@@ -69,7 +69,7 @@ queue_watch_dests(struct db *db, const char *node, int64_t since,
 		return STORE_ERROR;
 	while ((rc = db_step(db, st)) == 1) {
 		if ((nv = realloc(v, (*n + 1) * sizeof(*v))) == NULL) {
-			sqlite3_finalize(st);
+			db_done(db, st);
 			free(v);
 			*n = 0;
 			return STORE_ERROR;
@@ -150,7 +150,7 @@ queue_record(struct db *db, const char *id, const struct queue_result *res,
 	if (st == NULL || db_step(db, st) != 1)
 		goto fail;
 	left = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	db_done(db, st);
 	if (left == 0) {
 		st = db_prepare(db, "DELETE FROM queue_message WHERE id = ?", "s",
 		    id);
@@ -200,7 +200,7 @@ queue_expired(struct db *db, const char *node, int64_t now,
 		return STORE_ERROR;
 	while ((rc = db_step(db, st)) == 1) {
 		if ((nv = realloc(ids, (n + 1) * sizeof(*ids))) == NULL) {
-			sqlite3_finalize(st);
+			db_done(db, st);
 			rc = -1;
 			break;
 		}
@@ -245,7 +245,7 @@ dest_get(struct db *db, const char *node, const char *name,
 		d->next_probe = sqlite3_column_int64(st, 2);
 		util_strlcpy(d->last_result, db_text(st, 3),
 		    sizeof(d->last_result));
-		sqlite3_finalize(st);
+		db_done(db, st);
 	}
 	return STORE_OK;
 }

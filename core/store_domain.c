@@ -144,7 +144,7 @@ bmx_add(struct db *db, const struct actor *who, const char *domain,
 	}
 	dom_id = sqlite3_column_int64(st, 0);
 	owner_id = sqlite3_column_int64(st, 1);
-	sqlite3_finalize(st);
+	db_done(db, st);
 	if (store_bmx_insert(db, dom_id, alabel, ulabel, owner_id,
 	    who->account_id, deliver_to != NULL ? dhost : NULL, &dup) !=
 	    STORE_OK) {
@@ -222,7 +222,7 @@ bmx_list(struct db *db, const struct actor *who, struct bmx **list, size_t *n)
 		if (cnt == cap) {
 			cap = cap ? cap * 2 : 16;
 			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
-				sqlite3_finalize(st);
+				db_done(db, st);
 				free(v);
 				return store_fail(db, STORE_ERROR, "%s",
 				    "out of memory");

@@ -99,7 +99,7 @@ order_cart_id(struct db *db, int64_t account, int create, int64_t *id)
 		return STORE_ERROR;
 	if (rc == 1) {
 		*id = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
+		db_done(db, st);
 		return STORE_OK;
 	}
 	if (!create)
@@ -131,7 +131,7 @@ order_domain_owner(struct db *db, const char *alabel, int64_t *owner,
 	*owner = sqlite3_column_int64(st, 0);
 	*domain_id = sqlite3_column_int64(st, 1);
 	*bmx = sqlite3_column_int(st, 2);
-	sqlite3_finalize(st);
+	db_done(db, st);
 	return 1;
 }
 
@@ -148,7 +148,7 @@ order_line_of(struct db *db, int64_t order_id, const char *alabel,
 	if (st == NULL || (rc = db_step(db, st)) != 1)
 		return st == NULL ? -1 : rc;
 	*line_id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	db_done(db, st);
 	return 1;
 }
 
@@ -236,7 +236,7 @@ order_cart_line(struct db *db, const struct actor *who, int64_t line_id,
 		return STORE_NOTFOUND;
 	}
 	util_strlcpy(alabel, db_text(st, 0), VALID_NAME_MAX);
-	sqlite3_finalize(st);
+	db_done(db, st);
 	return STORE_OK;
 }
 
@@ -306,7 +306,7 @@ order_lines(struct db *db, int64_t order_id, struct order_line **lines,
 		return STORE_ERROR;
 	while ((rc = db_step(db, st)) == 1) {
 		if (order_grow((void **)&v, &cap, cnt, sizeof(*v)) == -1) {
-			sqlite3_finalize(st);
+			db_done(db, st);
 			free(v);
 			snprintf(db->err, sizeof(db->err), "out of memory");
 			return STORE_ERROR;
@@ -357,7 +357,7 @@ order_fetch(struct db *db, sqlite3_stmt *st, struct order *o,
 		return STORE_NOTFOUND;
 	}
 	order_row(st, o);
-	sqlite3_finalize(st);
+	db_done(db, st);
 	return order_lines(db, o->id, lines, n);
 }
 
@@ -400,7 +400,7 @@ order_list(struct db *db, const struct actor *who, struct order **list,
 		return STORE_ERROR;
 	while ((rc = db_step(db, st)) == 1) {
 		if (order_grow((void **)&v, &cap, cnt, sizeof(*v)) == -1) {
-			sqlite3_finalize(st);
+			db_done(db, st);
 			free(v);
 			snprintf(db->err, sizeof(db->err), "out of memory");
 			return STORE_ERROR;
@@ -610,7 +610,7 @@ portfolio_list(struct db *db, const struct actor *who,
 		return STORE_ERROR;
 	while ((rc = db_step(db, st)) == 1) {
 		if (order_grow((void **)&v, &cap, cnt, sizeof(*v)) == -1) {
-			sqlite3_finalize(st);
+			db_done(db, st);
 			free(v);
 			snprintf(db->err, sizeof(db->err), "out of memory");
 			return STORE_ERROR;
@@ -649,6 +649,6 @@ portfolio_get(struct db *db, const struct actor *who, const char *domain,
 		return STORE_NOTFOUND;
 	}
 	portfolio_row(st, d);
-	sqlite3_finalize(st);
+	db_done(db, st);
 	return STORE_OK;
 }

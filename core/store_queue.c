@@ -25,7 +25,7 @@ store_policy_domains(struct db *db, const struct policy_sink *sink)
 	while ((rc = db_step(db, st)) == 1)
 		if (sink->domain(sink->arg, db_text(st, 0),
 		    sqlite3_column_int(st, 1), sqlite3_column_int(st, 2)) == -1) {
-			sqlite3_finalize(st);
+			db_done(db, st);
 			return STORE_ERROR;
 		}
 	return rc == 0 ? STORE_OK : STORE_ERROR;
@@ -45,7 +45,7 @@ store_policy_rcpts(struct db *db, const struct policy_sink *sink)
 	while ((rc = db_step(db, st)) == 1)
 		if (sink->recipient(sink->arg, db_text(st, 0),
 		    db_text(st, 1)) == -1) {
-			sqlite3_finalize(st);
+			db_done(db, st);
 			return STORE_ERROR;
 		}
 	return rc == 0 ? STORE_OK : STORE_ERROR;
@@ -119,7 +119,7 @@ queue_exists(struct db *db, const char *id)
 	if (st == NULL || (rc = db_step(db, st)) == -1)
 		return STORE_ERROR;
 	if (rc == 1)
-		sqlite3_finalize(st);
+		db_done(db, st);
 	return rc == 1 ? STORE_OK : STORE_NOTFOUND;
 }
 
@@ -136,7 +136,7 @@ queue_ids(struct db *db, const char *node, int (*fn)(void *, const char *),
 		return STORE_ERROR;
 	while ((rc = db_step(db, st)) == 1)
 		if (fn(arg, db_text(st, 0)) == -1) {
-			sqlite3_finalize(st);
+			db_done(db, st);
 			return STORE_ERROR;
 		}
 	return rc == 0 ? STORE_OK : STORE_ERROR;
@@ -193,14 +193,14 @@ queue_list(struct db *db, const struct actor *who, const char *domain,
 		if (cnt == cap) {
 			cap = cap ? cap * 2 : 32;
 			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
-				sqlite3_finalize(st);
+				db_done(db, st);
 				queue_list_free(v, cnt);
 				return STORE_ERROR;
 			}
 			v = nv;
 		}
 		if (queue_entry_from_row(st, &v[cnt++]) == -1) {
-			sqlite3_finalize(st);
+			db_done(db, st);
 			queue_list_free(v, cnt);
 			return STORE_ERROR;
 		}
@@ -242,7 +242,7 @@ queue_rcpts(struct db *db, const char *id, struct queue_rcpt_out **out,
 		return STORE_ERROR;
 	while ((rc = db_step(db, st)) == 1) {
 		if ((nv = realloc(v, (*n + 1) * sizeof(*v))) == NULL) {
-			sqlite3_finalize(st);
+			db_done(db, st);
 			free(v);
 			return STORE_ERROR;
 		}
@@ -285,7 +285,7 @@ queue_get(struct db *db, const struct actor *who, const char *id,
 		return STORE_NOTFOUND;
 	}
 	rc = queue_entry_from_row(st, e);
-	sqlite3_finalize(st);
+	db_done(db, st);
 	if (rc == -1)
 		return STORE_ERROR;
 	if (queue_rcpts(db, id, rcpt, n) != STORE_OK) {

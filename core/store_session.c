@@ -47,7 +47,7 @@ account_login(struct db *db, const char *name, const char *pw,
 	if (rc == 1) {
 		util_strlcpy(hash, db_text(st, 0), sizeof(hash));
 		disabled = sqlite3_column_int(st, 1);
-		sqlite3_finalize(st);
+		db_done(db, st);
 	}
 	if (auth_verify_password(hash[0] ? hash : store_dummy_hash(), pw) ==
 	    0 && hash[0] && !disabled)
@@ -137,7 +137,7 @@ session_lookup(struct db *db, const char *token, int64_t idle,
 	s->created = sqlite3_column_int64(st, 2);
 	s->last_seen = sqlite3_column_int64(st, 3);
 	util_strlcpy(s->a.name, db_text(st, 4), sizeof(s->a.name));
-	sqlite3_finalize(st);
+	db_done(db, st);
 	if (now - s->last_seen > idle || now - s->created > lifetime) {
 		session_delete(db, token);
 		return STORE_NOTFOUND;
@@ -178,7 +178,7 @@ login_blocked(struct db *db, const char *key, int64_t now)
 		return 0;
 	if (db_step(db, st) == 1) {
 		until = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
+		db_done(db, st);
 	}
 	return until > now ? until - now : 0;
 }
@@ -234,7 +234,7 @@ audit_list(struct db *db, const struct actor *who, int64_t offset,
 		return STORE_ERROR;
 	while ((rc = db_step(db, st)) == 1) {
 		if ((nv = realloc(v, (*n + 1) * sizeof(*v))) == NULL) {
-			sqlite3_finalize(st);
+			db_done(db, st);
 			free(v);
 			*n = 0;
 			return STORE_ERROR;

@@ -28,7 +28,7 @@ scalar(const char *sql)
 	ck_assert_ptr_nonnull(st);
 	ck_assert_int_eq(db_step(db, st), 1);
 	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	db_done(db, st);
 	return v;
 }
 

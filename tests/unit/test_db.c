@@ -50,7 +50,7 @@ scalar(struct db *db, const char *sql)
 	ck_assert_msg(st != NULL, "%s", db_error(db));
 	ck_assert_int_eq(db_step(db, st), 1);
 	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	db_done(db, st);
 	return v;
 }
 
@@ -64,7 +64,7 @@ table_exists(struct db *db, const char *name)
 	ck_assert_ptr_nonnull(st);
 	ck_assert_int_eq(db_step(db, st), 1);
 	n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	db_done(db, st);
 	return n;
 }
 
@@ -82,7 +82,7 @@ START_TEST(open_sets_pragmas)
 	st = db_prepare(db, "PRAGMA journal_mode", "");
 	ck_assert_int_eq(db_step(db, st), 1);
 	ck_assert_str_eq(db_text(st, 0), "wal");
-	sqlite3_finalize(st);
+	db_done(db, st);
 	ck_assert_int_eq(scalar(db, "PRAGMA foreign_keys"), 1);
 	ck_assert_int_eq(scalar(db, "PRAGMA synchronous"), 2);	/* FULL */
 	ck_assert_int_eq(db_version(db), 0);

@@ -48,7 +48,7 @@ scalar(const char *fmt, ...)
 	ck_assert_msg(st != NULL, "%s: %s", sql, db_error(db));
 	ck_assert_int_eq(db_step(db, st), 1);
 	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	db_done(db, st);
 	return v;
 }
 
@@ -346,7 +346,7 @@ START_TEST(test_argon2id)
 	ck_assert_int_eq(db_step(db, st), 1);
 	ck_assert_int_eq(auth_verify_password(db_text(st, 0), PW), 0);
 	ck_assert_int_eq(auth_verify_password(db_text(st, 0), "nope"), -1);
-	sqlite3_finalize(st);
+	db_done(db, st);
 	/* Anything that is not argon2id does not verify at all. */
 	ck_assert_int_eq(auth_verify_password("$argon2i$v=19$m=65536,t=2,p=1$"
 	    "c29tZXNhbHQ$AAAA", PW), -1);
@@ -372,7 +372,7 @@ START_TEST(test_set_password)
 	    "");
 	ck_assert_int_eq(db_step(db, st), 1);
 	util_strlcpy(before, db_text(st, 0), sizeof(before));
-	sqlite3_finalize(st);
+	db_done(db, st);
 
 	/* Wrong current password: refused, nothing changes. */
 	ck_assert_int_eq(account_set_password(db, &as_alice, "not it",

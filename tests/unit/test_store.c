@@ -25,7 +25,7 @@ scalar(const char *sql)
 	ck_assert_ptr_nonnull(st);
 	ck_assert_int_eq(db_step(db, st), 1);
 	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	db_done(db, st);
 	return v;
 }
 
@@ -96,7 +96,7 @@ START_TEST(accounts)
 	ck_assert_int_eq(auth_verify_password(db_text(st, 0),
 	    "correct horse battery"), 0);
 	ck_assert_int_eq(auth_verify_password(db_text(st, 0), "wrong"), -1);
-	sqlite3_finalize(st);
+	db_done(db, st);
 	ck_assert_int_eq(scalar("SELECT count(*) FROM audit_log WHERE action = "
 	    "'account.add'"), 2);
 }
