@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "util.h"
 #include "valid.h"
 
 enum store_rc {
@@ -209,6 +210,19 @@ struct queue_result {
  */
 int	queue_record(struct db *, const char *id, const struct queue_result *,
 	    size_t n, int64_t now, int *finished);
+/* Several messages' outcomes in one transaction (group commit).
+ * all_final: every recipient still queued is in res with a final state
+ * (sent or bounced), so the message goes without per-recipient rows.
+ * On STORE_ERROR nothing is recorded and every finished is 0. */
+struct queue_record_req {
+	const char			*id;
+	const struct queue_result	*res;
+	size_t				 n;
+	int				 all_final;
+	int				 finished;	/* out */
+};
+int	queue_record_many(struct db *, struct queue_record_req *, size_t n,
+	    int64_t now);
 /* Put every queued recipient of domain off until when (one probe per
  * interval), recording why. */
 int	queue_defer_dest(struct db *, const char *node, const char *domain,
@@ -301,6 +315,15 @@ int	audit_list(struct db *, const struct actor *, int64_t offset,
 
 /* Append to the audit log (inside the caller's transaction, if any). */
 int	audit_add(struct db *, const struct actor *, const char *action,
+	    const char *object, const char *detail);
+
+/* The two ends of every change in the store modules.  store_fail() puts
+ * the reason in db->err and returns rc (it does not roll back);
+ * store_finish() audits the change and commits the open transaction, or
+ * rolls it back and returns STORE_ERROR. */
+int	store_fail(struct db *, int rc, const char *fmt, ...)
+	    ATTR_PRINTF(3, 4);
+int	store_finish(struct db *, const struct actor *, const char *action,
 	    const char *object, const char *detail);
 
 #endif

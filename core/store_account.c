@@ -2,6 +2,7 @@
  * store_account — accounts and the audit log.  See store.h.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,6 +51,29 @@ audit_add(struct db *db, const struct actor *who, const char *action,
 	else
 		sqlite3_bind_null(st, 2);
 	return db_run(db, st, NULL) == 0 ? STORE_OK : STORE_ERROR;
+}
+
+int
+store_fail(struct db *db, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(db->err, sizeof(db->err), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+store_finish(struct db *db, const struct actor *who, const char *action,
+    const char *object, const char *detail)
+{
+	if (audit_add(db, who, action, object, detail) != STORE_OK ||
+	    db_commit(db) == -1) {
+		db_rollback(db);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
 }
 
 static int

@@ -10,7 +10,6 @@
 #include <ctype.h>
 #include <locale.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,39 +28,13 @@
 /* Scope of a one-record lookup: ?1 admin, ?2 the actor's account. */
 #define BMX_SCOPE "(?1 = 1 OR b.owner_id = ?2)"
 
-static int bmx_fail(struct db *, int, const char *, ...) ATTR_PRINTF(3, 4);
-
-static int
-bmx_fail(struct db *db, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(db->err, sizeof(db->err), fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-/* Audit and commit the open transaction, or roll it back. */
-static int
-bmx_commit(struct db *db, const struct actor *who, const char *action,
-    const char *object, const char *detail)
-{
-	if (audit_add(db, who, action, object, detail) != STORE_OK ||
-	    db_commit(db) == -1) {
-		db_rollback(db);
-		return STORE_ERROR;
-	}
-	return STORE_OK;
-}
-
 static int
 bmx_domain(struct db *db, const char *in, char *alabel)
 {
 	char ulabel[VALID_NAME_MAX * 4], err[VALID_ERR_MAX];
 
 	if (valid_domain(in, alabel, ulabel, err) == -1)
-		return bmx_fail(db, STORE_INVALID, "%s", err);
+		return store_fail(db, STORE_INVALID, "%s", err);
 	return STORE_OK;
 }
 
@@ -349,15 +322,15 @@ bmx_search(struct db *db, const struct actor *who, struct bmx_query *q,
 	*total = 0;
 	if (q->per_page < 1 || q->per_page > 1000 ||
 	    (unsigned)q->sort >= sizeof(bmx_order_sql) / sizeof(bmx_order_sql[0]))
-		return bmx_fail(db, STORE_INVALID, "bad page size or order");
+		return store_fail(db, STORE_INVALID, "bad page size or order");
 	if (q->text != NULL && *q->text != '\0') {
 		if (bmx_like(q->text, buf, sizeof(buf)) == -1)
-			return bmx_fail(db, STORE_INVALID, "the search text is "
+			return store_fail(db, STORE_INVALID, "the search text is "
 			    "too long (at most %d characters)", BMX_QUERY_MAX);
 		like = buf;
 	}
 	if ((*rows = calloc((size_t)q->per_page, sizeof(**rows))) == NULL)
-		return bmx_fail(db, STORE_ERROR, "out of memory");
+		return store_fail(db, STORE_ERROR, "out of memory");
 	q->page = q->page < 1 ? 1 : q->page;
 	rc = bmx_page(db, who, q, like, *rows, n, total);
 	/* Past the end (or nothing matches): count, then the last page. */
@@ -409,7 +382,7 @@ bmx_get_rcpts(struct db *db, int64_t id, struct bmx_entry *e)
 	}
 	if (rc == 1) {
 		db_done(db, st);
-		return bmx_fail(db, STORE_ERROR, "out of memory");
+		return store_fail(db, STORE_ERROR, "out of memory");
 	}
 	return rc == 0 ? STORE_OK : STORE_ERROR;
 }
@@ -433,7 +406,7 @@ bmx_get(struct db *db, const struct actor *who, const char *domain,
 	if (st == NULL || (rc = db_step(db, st)) == -1)
 		rc = STORE_ERROR;
 	else if (rc == 0)
-		rc = bmx_fail(db, STORE_NOTFOUND, "no BackupMX for %s", alabel);
+		rc = store_fail(db, STORE_NOTFOUND, "no BackupMX for %s", alabel);
 	else {
 		bmx_row_read(st, &e->b);
 		e->queued = sqlite3_column_int64(st, 11);
@@ -628,7 +601,7 @@ bmx_host(struct db *db, const char *in, char *out, size_t outsz)
 	char err[VALID_ERR_MAX];
 
 	if (valid_hostport_norm(in, out, outsz, err) == -1)
-		return bmx_fail(db, STORE_INVALID, "delivery host: %s", err);
+		return store_fail(db, STORE_INVALID, "delivery host: %s", err);
 	return STORE_OK;
 }
 
@@ -641,12 +614,12 @@ bmx_rcpt_recheck(struct db *db, const char *domain,
 	size_t i;
 
 	if (l->n > BMX_RCPT_MAX)
-		return bmx_fail(db, STORE_INVALID, "more than %d addresses",
+		return store_fail(db, STORE_INVALID, "more than %d addresses",
 		    BMX_RCPT_MAX);
 	for (i = 0; i < l->n; i++)
 		if (bmx_rcpt_norm(domain, l->addr[i], out, why) == -1 ||
 		    strcmp(out, l->addr[i]) != 0)
-			return bmx_fail(db, STORE_INVALID, "%.200s: %s",
+			return store_fail(db, STORE_INVALID, "%.200s: %s",
 			    l->addr[i], why[0] ? why : "not normalised");
 	return STORE_OK;
 }
@@ -702,7 +675,7 @@ bmx_find_id(struct db *db, const struct actor *who, const char *alabel,
 	if (st == NULL || (rc = db_step(db, st)) == -1)
 		return STORE_ERROR;
 	if (rc == 0)
-		return bmx_fail(db, STORE_NOTFOUND, "no BackupMX for %s",
+		return store_fail(db, STORE_NOTFOUND, "no BackupMX for %s",
 		    alabel);
 	*id = sqlite3_column_int64(st, 0);
 	*nrcpt = sqlite3_column_int64(st, 1);
@@ -753,7 +726,7 @@ bmx_update(struct db *db, const struct actor *who, const char *domain,
 		nrcpt = (int64_t)x->rcpt->n;
 	if (x->listed && nrcpt == 0) {
 		db_rollback(db);
-		return bmx_fail(db, STORE_INVALID, "the recipient list is empty: "
+		return store_fail(db, STORE_INVALID, "the recipient list is empty: "
 		    "with only listed addresses, all mail would be refused");
 	}
 	if (bmx_update_row(db, who, id, dhost, x) != STORE_OK ||
@@ -765,7 +738,7 @@ bmx_update(struct db *db, const struct actor *who, const char *domain,
 	    "listed=%lld only_when_down=%d", dhost[0] ? dhost : "MX",
 	    x->listed ? "list" : "any", (long long)nrcpt,
 	    x->only_when_down ? 1 : 0);
-	return bmx_commit(db, who, "backupmx.update", alabel, detail);
+	return store_finish(db, who, "backupmx.update", alabel, detail);
 }
 
 /* --- domains that could get a record -------------------------------------- */
@@ -781,7 +754,7 @@ bmx_candidates(struct db *db, const struct actor *who, size_t max,
 	*list = NULL;
 	*n = 0;
 	if (max == 0 || (v = calloc(max, sizeof(*v))) == NULL)
-		return max == 0 ? STORE_OK : bmx_fail(db, STORE_ERROR,
+		return max == 0 ? STORE_OK : store_fail(db, STORE_ERROR,
 		    "out of memory");
 	st = db_prepare(db, "SELECT d.name, d.idn, a.name FROM domain d JOIN "
 	    "account a ON a.id = d.account_id WHERE (?1 = 1 OR d.account_id = "

@@ -131,40 +131,73 @@ queue_record_one(struct db *db, const char *id, const struct queue_result *r,
 	return STORE_OK;
 }
 
-int
-queue_record(struct db *db, const char *id, const struct queue_result *res,
-    size_t n, int64_t now, int *finished)
+/*
+ * One message's outcomes inside the open transaction.  When every
+ * recipient that was queued reached a final state, the row simply goes
+ * (its recipients and attempts with it): one DELETE instead of an UPDATE
+ * and an INSERT per recipient, a count and then the DELETE.
+ */
+static int
+queue_record_in(struct db *db, struct queue_record_req *q, int64_t now)
 {
 	sqlite3_stmt *st;
 	size_t i;
-	int left = -1;
+	int left = 1;
 
-	*finished = 0;
+	q->finished = 0;
+	if (!q->all_final) {
+		for (i = 0; i < q->n; i++)
+			if (queue_record_one(db, q->id, &q->res[i], now) !=
+			    STORE_OK)
+				return STORE_ERROR;
+		st = db_prepare(db, "SELECT count(*) FROM queue_recipient "
+		    "WHERE message_id = ? AND state = 'queued'", "s", q->id);
+		if (st == NULL || db_step(db, st) != 1)
+			return STORE_ERROR;
+		left = sqlite3_column_int(st, 0);
+		db_done(db, st);
+	}
+	if (q->all_final || left == 0) {
+		st = db_prepare(db, "DELETE FROM queue_message WHERE id = ?", "s",
+		    q->id);
+		if (st == NULL || db_run(db, st, NULL) == -1)
+			return STORE_ERROR;
+		q->finished = sqlite3_changes(db->h) > 0;
+	}
+	return STORE_OK;
+}
+
+int
+queue_record_many(struct db *db, struct queue_record_req *q, size_t n,
+    int64_t now)
+{
+	size_t i;
+
 	if (db_begin(db) == -1)
 		return STORE_ERROR;
 	for (i = 0; i < n; i++)
-		if (queue_record_one(db, id, &res[i], now) != STORE_OK)
+		if (queue_record_in(db, &q[i], now) != STORE_OK)
 			goto fail;
-	st = db_prepare(db, "SELECT count(*) FROM queue_recipient WHERE "
-	    "message_id = ? AND state = 'queued'", "s", id);
-	if (st == NULL || db_step(db, st) != 1)
-		goto fail;
-	left = sqlite3_column_int(st, 0);
-	db_done(db, st);
-	if (left == 0) {
-		st = db_prepare(db, "DELETE FROM queue_message WHERE id = ?", "s",
-		    id);
-		if (st == NULL || db_run(db, st, NULL) == -1)
-			goto fail;
-		*finished = sqlite3_changes(db->h) > 0;
-	}
 	if (db_commit(db) == -1)
 		goto fail;
 	return STORE_OK;
 fail:
 	db_rollback(db);
-	*finished = 0;
+	for (i = 0; i < n; i++)
+		q[i].finished = 0;
 	return STORE_ERROR;
+}
+
+int
+queue_record(struct db *db, const char *id, const struct queue_result *res,
+    size_t n, int64_t now, int *finished)
+{
+	struct queue_record_req q = { id, res, n, 0, 0 };
+	int rc;
+
+	rc = queue_record_many(db, &q, 1, now);
+	*finished = q.finished;
+	return rc;
 }
 
 int

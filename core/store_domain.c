@@ -1,26 +1,12 @@
 /*
  * store_domain — portfolio domains and their BackupMX records.  See store.h.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store.h"
 #include "util.h"
-
-static int store_fail(struct db *, int, const char *, ...) ATTR_PRINTF(3, 4);
-
-static int
-store_fail(struct db *db, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(db->err, sizeof(db->err), fmt, ap);
-	va_end(ap);
-	return rc;
-}
 
 /* Validate a domain as typed; fills alabel and ulabel or db->err. */
 static int
@@ -30,19 +16,6 @@ store_domain_name(struct db *db, const char *in, char *alabel, char *ulabel)
 
 	if (valid_domain(in, alabel, ulabel, err) == -1)
 		return store_fail(db, STORE_INVALID, "%s", err);
-	return STORE_OK;
-}
-
-/* Finish a change: audit it and commit, or roll back. */
-static int
-store_finish(struct db *db, const struct actor *who, const char *action,
-    const char *object, const char *detail)
-{
-	if (audit_add(db, who, action, object, detail) != STORE_OK ||
-	    db_commit(db) == -1) {
-		db_rollback(db);
-		return STORE_ERROR;
-	}
 	return STORE_OK;
 }
 

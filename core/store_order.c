@@ -5,27 +5,12 @@
  * found-or-created and a domain checked-then-inserted without a race
  * with another panel thread or another node.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store_order.h"
 #include "util.h"
-
-static int order_fail(struct db *, int, const char *, ...) ATTR_PRINTF(3, 4);
-
-static int
-order_fail(struct db *db, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(db->err, sizeof(db->err), fmt, ap);
-	va_end(ap);
-	db_rollback(db);
-	return rc;
-}
 
 /* Roll back, keeping the reason already in db->err. */
 static int
@@ -44,19 +29,6 @@ order_show(const char *alabel, const char *ulabel, char *buf, size_t bufsz)
 	else
 		snprintf(buf, bufsz, "%s (%s)", ulabel, alabel);
 	return buf;
-}
-
-/* Audit and commit, or roll back: the end of every change here. */
-static int
-order_finish(struct db *db, const struct actor *who, const char *action,
-    const char *object, const char *detail)
-{
-	if (audit_add(db, who, action, object, detail) != STORE_OK ||
-	    db_commit(db) == -1) {
-		db_rollback(db);
-		return STORE_ERROR;
-	}
-	return STORE_OK;
 }
 
 /* Room for one more element of size sz in *v; -1 when out of memory. */
@@ -181,10 +153,10 @@ cart_add(struct db *db, const struct actor *who, const char *domain,
 	if (line_id != NULL)
 		*line_id = 0;
 	if (who->account_id <= 0)
-		return order_fail(db, STORE_INVALID, "only a signed-in account "
-		    "has a cart");
+		return store_fail(db, STORE_INVALID, "only a signed-in "
+		    "account has a cart");
 	if (valid_domain(domain, a, u, err) == -1)
-		return order_fail(db, STORE_INVALID, "%s", err);
+		return store_fail(db, STORE_INVALID, "%s", err);
 	order_show(a, u, show, sizeof(show));
 	if (db_begin(db) == -1)
 		return STORE_ERROR;
@@ -192,8 +164,8 @@ cart_add(struct db *db, const struct actor *who, const char *domain,
 		return order_abort(db, STORE_ERROR);
 	service = found && (who->admin || owner == who->account_id);
 	if (found && !service)
-		return order_fail(db, STORE_EXISTS, "%s is already in another "
-		    "customer's portfolio.", show);
+		return order_abort(db, store_fail(db, STORE_EXISTS,
+		    "%s is already in another customer's portfolio.", show));
 	if (order_cart_id(db, who->account_id, 1, &cart) != STORE_OK)
 		return order_abort(db, STORE_ERROR);
 	switch (order_line_of(db, cart, a, &lid)) {
@@ -202,17 +174,17 @@ cart_add(struct db *db, const struct actor *who, const char *domain,
 	case 1:
 		if (line_id != NULL)
 			*line_id = lid;
-		return order_fail(db, STORE_EXISTS, "%s is already in your "
-		    "cart.", show);
+		return order_abort(db, store_fail(db, STORE_EXISTS,
+		    "%s is already in your cart.", show));
 	}
 	if (bmx)
-		return order_fail(db, STORE_EXISTS, "BackupMX is already active "
-		    "for %s.", show);
+		return order_abort(db, store_fail(db, STORE_EXISTS,
+		    "BackupMX is already active for %s.", show));
 	if (order_line_insert(db, cart, a, u, service, line_id) != STORE_OK)
 		return order_abort(db, STORE_ERROR);
 	snprintf(detail, sizeof(detail), "order %lld, %s", (long long)cart,
 	    service ? "BackupMX for a portfolio domain" : "new domain");
-	return order_finish(db, who, "cart.add", a, detail);
+	return store_finish(db, who, "cart.add", a, detail);
 }
 
 /*
@@ -256,7 +228,7 @@ cart_set_backupmx(struct db *db, const struct actor *who, int64_t line_id,
 	    "iI", on ? 1 : 0, line_id);
 	if (st == NULL || db_run(db, st, NULL) == -1)
 		return order_abort(db, STORE_ERROR);
-	return order_finish(db, who, "cart.backupmx", a, on ? "on" : "off");
+	return store_finish(db, who, "cart.backupmx", a, on ? "on" : "off");
 }
 
 int
@@ -274,7 +246,7 @@ cart_remove(struct db *db, const struct actor *who, int64_t line_id)
 	    line_id);
 	if (st == NULL || db_run(db, st, NULL) == -1)
 		return order_abort(db, STORE_ERROR);
-	return order_finish(db, who, "cart.remove", a, NULL);
+	return store_finish(db, who, "cart.remove", a, NULL);
 }
 
 static void
@@ -546,7 +518,8 @@ cart_complete(struct db *db, const struct actor *who,
 	    run.order_id, &lines, &n)) != STORE_OK))
 		return order_abort(db, STORE_ERROR);
 	if (n == 0)
-		return order_fail(db, STORE_INVALID, "Your cart is empty.");
+		return order_abort(db, store_fail(db, STORE_INVALID,
+		    "Your cart is empty."));
 	rc = order_do_lines(db, &run, lines, n, bad_line);
 	lines = order_free(lines);
 	if (rc != STORE_OK)
@@ -558,7 +531,7 @@ cart_complete(struct db *db, const struct actor *who,
 		return order_abort(db, STORE_ERROR);
 	snprintf(object, sizeof(object), "order %lld", (long long)run.order_id);
 	snprintf(detail, sizeof(detail), "%zu line%s", n, n == 1 ? "" : "s");
-	if ((rc = order_finish(db, who, "order.complete", object, detail)) ==
+	if ((rc = store_finish(db, who, "order.complete", object, detail)) ==
 	    STORE_OK)
 		*order_id = run.order_id;
 	return rc;

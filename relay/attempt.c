@@ -166,27 +166,91 @@ attempt_dsn(struct attempt_ctx *a, struct loaded *m,
 }
 
 /*
- * Record results; remove the file when the message is done.  Delivery
- * workers take turns here on a mutex: waiting on SQLite's own lock would
- * put them to sleep in its busy handler for up to 100 ms at a time.
+ * Group commit of outcomes.  Every delivery worker puts its message's
+ * results on a shared list and then takes the commit mutex; whoever gets
+ * it first records everything on the list in one transaction (one WAL
+ * sync for many messages) and the others find their own already done.
+ * Workers also take turns here instead of sleeping in SQLite's busy
+ * handler for up to 100 ms at a time.
  */
-static pthread_mutex_t attempt_record_lock = PTHREAD_MUTEX_INITIALIZER;
+struct attempt_rec {
+	struct queue_record_req	 q;
+	int			 done, rc;
+	char			 err[256];	/* when rc is not STORE_OK */
+	struct attempt_rec	*next;
+};
 
+#define ATTEMPT_GROUP_MAX 64
+
+static pthread_mutex_t attempt_commit_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t attempt_list_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct attempt_rec *attempt_list;
+
+/* Record a group taken off the list; one by one if the group fails. */
+static void
+attempt_commit_group(struct db *db, struct attempt_rec *g)
+{
+	struct queue_record_req q[ATTEMPT_GROUP_MAX];
+	struct attempt_rec *p, *next;
+	size_t n, i;
+	int rc;
+
+	for (; g != NULL; g = next) {
+		for (n = 0, p = g; p != NULL && n < ATTEMPT_GROUP_MAX;
+		    p = p->next)
+			q[n++] = p->q;
+		next = p;
+		rc = queue_record_many(db, q, n, util_now());
+		for (i = 0, p = g; i < n; i++, p = p->next) {
+			if (rc != STORE_OK && n > 1)
+				p->rc = queue_record_many(db, &p->q, 1,
+				    util_now());
+			else {
+				p->rc = rc;
+				p->q.finished = q[i].finished;
+			}
+			if (p->rc != STORE_OK)
+				util_strlcpy(p->err, db_error(db),
+				    sizeof(p->err));
+			p->done = 1;
+		}
+	}
+}
+
+/* Record results; remove the file when the message is done. */
 static int
 attempt_record(struct attempt_ctx *a, struct loaded *m,
-    const struct queue_result *res, size_t n)
+    const struct queue_result *res, size_t n, int all_final)
 {
-	int finished, rc;
+	struct attempt_rec me = { { m->e.id, res, n, all_final, 0 }, 0, 0,
+	    "", NULL };
+	struct attempt_rec *g, *rev = NULL;
 
-	pthread_mutex_lock(&attempt_record_lock);
-	rc = queue_record(a->db, m->e.id, res, n, util_now(), &finished);
-	pthread_mutex_unlock(&attempt_record_lock);
-	if (rc != STORE_OK) {
+	pthread_mutex_lock(&attempt_list_lock);
+	me.next = attempt_list;
+	attempt_list = &me;
+	pthread_mutex_unlock(&attempt_list_lock);
+	pthread_mutex_lock(&attempt_commit_lock);
+	if (!me.done) {
+		pthread_mutex_lock(&attempt_list_lock);
+		g = attempt_list;
+		attempt_list = NULL;
+		pthread_mutex_unlock(&attempt_list_lock);
+		while (g != NULL) {	/* oldest first */
+			struct attempt_rec *next = g->next;
+			g->next = rev;
+			rev = g;
+			g = next;
+		}
+		attempt_commit_group(a->db, rev);
+	}
+	pthread_mutex_unlock(&attempt_commit_lock);
+	if (me.rc != STORE_OK) {
 		log_event(LOG_ERR, m->e.id, "cannot record the outcome: %s",
-		    db_error(a->db));
+		    me.err);
 		return -1;
 	}
-	if (finished) {
+	if (me.q.finished) {
 		if (unlink(m->path) == -1)
 			log_event(LOG_WARNING, m->e.id, "unlink %s: %m", m->path);
 		log_event(LOG_INFO, m->e.id, "removed");
@@ -207,7 +271,7 @@ attempt_finish(struct attempt_ctx *a, struct loaded *m,
 	struct dsn_rcpt *bounce = calloc(m->nq + 1, sizeof(*bounce));
 	int64_t now = util_now();
 	size_t i, nb = 0;
-	int rc = -1;
+	int rc = -1, all_final = 1;
 
 	if (res == NULL || bounce == NULL)
 		goto done;
@@ -227,6 +291,8 @@ attempt_finish(struct attempt_ctx *a, struct loaded *m,
 			if (dr[i].outcome == DELIVER_BOUNCE)
 				dr[i].outcome = DELIVER_DEFER;
 	for (i = 0; i < m->nq; i++) {
+		if (dr[i].outcome == DELIVER_DEFER)
+			all_final = 0;
 		res[i].address = dr[i].address;
 		res[i].state = dr[i].outcome == DELIVER_SENT ? "sent" :
 		    dr[i].outcome == DELIVER_BOUNCE ? "bounced" : "queued";
@@ -239,7 +305,7 @@ attempt_finish(struct attempt_ctx *a, struct loaded *m,
 		    (double)(now - m->e.arrival), t, dr[i].dsn, res[i].status,
 		    dr[i].text);
 	}
-	rc = attempt_record(a, m, res, m->nq);
+	rc = attempt_record(a, m, res, m->nq, all_final);
 done:
 	free(res);
 	free(bounce);

@@ -479,10 +479,46 @@ sched_tick(struct db *db)
 	free(due);
 }
 
+/*
+ * Wait for the next tick: a wake-up (accepted mail), a commit by another
+ * connection (an operator's or the panel's command, seen through
+ * PRAGMA data_version within 0.1 s), or one second.  Ticks that come in
+ * a burst are merged: at most ten a second.
+ */
+static void
+sched_wait(struct db *db)
+{
+	struct timespec until;
+	int64_t v = db != NULL ? db_data_version(db) : -1;
+	int slice;
+
+	for (slice = 0; slice < 10 && !sched_stopping(); slice++) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 100 * 1000 * 1000;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_mutex_lock(&sc.lock);
+		while (!sc.stopping && pthread_cond_timedwait(&sc.wake,
+		    &sc.lock, &until) != ETIMEDOUT)
+			;
+		pthread_mutex_unlock(&sc.lock);
+		pthread_mutex_lock(&sc.lock);
+		if (sc.woken) {
+			sc.woken = 0;
+			pthread_mutex_unlock(&sc.lock);
+			return;
+		}
+		pthread_mutex_unlock(&sc.lock);
+		if (db != NULL && db_data_version(db) != v)
+			return;
+	}
+}
+
 static void *
 sched_main(void *arg)
 {
-	struct timespec until;
 	struct db *db = NULL;
 
 	(void)arg;
@@ -491,18 +527,7 @@ sched_main(void *arg)
 			db = sched_db();
 		if (db != NULL)
 			sched_tick(db);
-		/* Wake-ups that come in a burst (every accepted message
-		 * wakes us) are merged: at most ten ticks a second. */
-		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += 1;
-		pthread_mutex_lock(&sc.lock);
-		while (!sc.woken && !sc.stopping &&
-		    pthread_cond_timedwait(&sc.wake, &sc.lock, &until) !=
-		    ETIMEDOUT)
-			;
-		sc.woken = 0;
-		pthread_mutex_unlock(&sc.lock);
+		sched_wait(db);
 	}
 	db_close(db);
 	return NULL;
