@@ -11,6 +11,7 @@
 #   BENCH_PANEL_CONNS=50     wrk connections (2 threads)
 #   BENCH_PANEL_ENTRIES=1000 BackupMX entries of the customer
 #   BENCH_PANEL_FEW=8        connections of the last, low-concurrency run
+#   BENCH_PANEL_THREADS=4    the panel's panel_threads
 #   BMX_BUILD=build          which binaries (copied first: a rebuild
 #                            during the run changes nothing)
 set -u
@@ -30,6 +31,7 @@ BIN=$(mktemp -d /tmp/bmx-bench-panel.XXXXXX)
 cp "$BMX_BUILD/backupmx.fcgi" "$BMX_BUILD/backupmxctl" "$BIN/" ||
     die "cannot copy the binaries"
 BMX_BUILD=$BIN
+WEB_PANEL_THREADS=${BENCH_PANEL_THREADS:-4}
 web_start >"$BIN/start.log" || die "panel or nginx did not start: $(tail -n 3 "$BIN/start.log")"
 trap 'web_stop; rm -rf "$BIN"' EXIT
 trap 'exit 1' INT TERM
@@ -98,7 +100,7 @@ verdict() {	# what value op target
 
 echo "panel behind nginx: wrk, 2 threads, $CONNS connections, ${SECS} s" \
     "per run; $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "one customer with $ENTRIES BackupMX entries; panel_threads = 4"
+echo "one customer with $ENTRIES BackupMX entries; panel_threads = $WEB_PANEL_THREADS"
 echo
 printf '%-34s %9s %8s %8s %8s %7s %8s\n' "request" "req/s" "p50 ms" \
     "p90 ms" "p99 ms" "errors" "panel us/req"

@@ -138,6 +138,27 @@ runner_fail_all(struct runner *r, struct db *db, int permanent,
 	free(ids);
 }
 
+/*
+ * Store what a probe or a delivery round found.  Many runners write at
+ * once; a write that still finds the database locked after the busy
+ * timeout is tried again, because a lost "down" means a second probe
+ * within the interval and a lost "up" holds mail back until the next one.
+ */
+static void
+runner_dest_put(struct runner *r, struct db *db, const struct dest_state *d)
+{
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		if (dest_put(db, sc.o.node, r->dest, d) == STORE_OK)
+			return;
+		nanosleep(&(struct timespec){ 0, (i + 1) * 50 * 1000 * 1000 },
+		    NULL);
+	}
+	log_event(LOG_ERR, NULL, "%s: cannot record the destination's state: "
+	    "%s", r->dest, db_error(db));
+}
+
 /* Mark the destination down: everything waits for the next probe. */
 static void
 runner_down(struct runner *r, struct db *db, const char *why)
@@ -149,8 +170,11 @@ runner_down(struct runner *r, struct db *db, const char *why)
 	d.last_probe = now;
 	d.next_probe = now + sc.o.probe_interval;
 	util_strlcpy(d.last_result, why, sizeof(d.last_result));
-	dest_put(db, sc.o.node, r->dest, &d);
-	queue_defer_dest(db, sc.o.node, r->dest, d.next_probe, why);
+	runner_dest_put(r, db, &d);
+	if (queue_defer_dest(db, sc.o.node, r->dest, d.next_probe, why) !=
+	    STORE_OK)	/* the mail stays due: the next tick tries again */
+		log_event(LOG_WARNING, NULL, "%s: cannot put the queue off: %s",
+		    r->dest, db_error(db));
 	log_event(LOG_INFO, NULL, "%s: destination unreachable (%s); next "
 	    "probe in %lld s", r->dest, why, (long long)sc.o.probe_interval);
 }
@@ -165,7 +189,7 @@ runner_up(struct runner *r, struct db *db)
 	d.last_probe = d.last_ok = now;
 	d.next_probe = 0;
 	util_strlcpy(d.last_result, "ok", sizeof(d.last_result));
-	dest_put(db, sc.o.node, r->dest, &d);
+	runner_dest_put(r, db, &d);
 }
 
 /* A destination that was down gets one NOOP probe per target first. */

@@ -43,7 +43,7 @@ db = $DB
 spool_dir = $T/spool
 template_dir = $ROOT/templates
 panel_listen = unix:$sock
-panel_threads = 4
+panel_threads = ${WEB_PANEL_THREADS:-4}
 $*
 EOF
 	$CTL init >/dev/null || { not_ok "backupmxctl init"; finish; }
