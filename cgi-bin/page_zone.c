@@ -50,6 +50,9 @@ struct pz {
 	struct form	 f;
 };
 
+/* Said in words, not only by colour. */
+static const char *const pz_levels[] = { "Right", "Check", "Problem" };
+
 static const char *const pz_types[] = { "MX", "A", "AAAA", "CNAME", "TXT" };
 
 static void
@@ -375,6 +378,7 @@ pz_rec_findings(struct tpl *t, const struct zone_info *z,
 	for (i = 0; i < nf; i++) {
 		it = tpl_section(t, "FINDING");
 		tpl_set(it, "CLASS", cls[fd[i].level]);
+		tpl_set(it, "LEVEL", pz_levels[fd[i].level]);
 		tpl_set(it, "TEXT", fd[i].text);
 	}
 }
@@ -612,6 +616,7 @@ pz_check_live(struct tpl *t, const struct zone_mx *mx, size_t n,
 	for (i = 0; i < nf; i++) {
 		it = tpl_section(t, "FINDING");
 		tpl_set(it, "CLASS", cls[fd[i].level]);
+		tpl_set(it, "LEVEL", pz_levels[fd[i].level]);
 		tpl_set(it, "TEXT", fd[i].text);
 	}
 }

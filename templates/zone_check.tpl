@@ -21,7 +21,7 @@
 </table>
 <h2>Findings</h2>
 <ul class="zone-findings">
-{{#FINDING}}<li class="zone-{{CLASS}}">{{TEXT}}</li>
+{{#FINDING}}<li class="zone-{{CLASS}}"><strong>{{LEVEL}}:</strong> {{TEXT}}</li>
 {{/FINDING}}</ul>
 {{/LOOKED_UP}}
 </section>

@@ -34,7 +34,7 @@
 </div>
 <h2>MX records for BackupMX</h2>
 <ul class="zone-findings">
-{{#FINDING}}<li class="zone-{{CLASS}}">{{TEXT}}</li>
+{{#FINDING}}<li class="zone-{{CLASS}}"><strong>{{LEVEL}}:</strong> {{TEXT}}</li>
 {{/FINDING}}</ul>
 <form class="zone-bmx" method="post" action="/zones/{{DOMAIN}}/backupmx">
 <input type="hidden" name="{{CSRF_FIELD}}" value="{{CSRF}}">
