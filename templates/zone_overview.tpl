@@ -15,7 +15,7 @@
 {{#MANAGED}}
 <dl class="bmx-info">
 {{#OWNER}}<dt>Owner</dt><dd>{{OWNER}}</dd>{{/OWNER}}
-<dt>Primary name server (SOA)</dt><dd>{{#NS}}<code>{{NS}}.</code> {{/NS}}</dd>
+<dt>Name servers (NS; the first is named in the SOA)</dt><dd>{{#NS}}<code>{{NS}}.</code> {{/NS}}</dd>
 <dt>Hostmaster</dt><dd><code>{{HOSTMASTER}}</code></dd>
 <dt>SOA serial</dt><dd><span class="zone-serial">{{SERIAL}}</span> (raised on every change)</dd>
 <dt>Records</dt><dd>{{NREC}} additional entries</dd>
