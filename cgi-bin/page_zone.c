@@ -470,12 +470,30 @@ pz_edit_page(struct pz *p, const struct zone_rec *rec,
 	page_finish(p->r, &v, status);
 }
 
+/* The confirmation page, or (POST) the deletion. */
+static void
+pz_record_delete(struct pz *p, const struct zone_rec *rec)
+{
+	struct page_view v;
+	int rc;
+
+	if (!p->posted) {
+		if (pz_begin(p, &v, "Delete record", "zone_delete.tpl") == -1)
+			return;
+		pz_rec_row(v.content, &p->z, rec);
+		page_finish(p->r, &v, 200);
+	} else if ((rc = zone_record_del(p->db, &p->who, p->z.domain,
+	    rec->id)) != STORE_OK)
+		pz_fail(p, rc, "record delete");
+	else
+		pz_redirect(p, "records", "?deleted=1");
+}
+
 static void
 pz_record(struct pz *p, int64_t id, int del)
 {
 	struct pz_form pf;
 	struct zone_rec rec, in;
-	struct page_view v;
 	int rc;
 
 	if ((rc = zone_record_get(p->db, &p->who, p->z.domain, id, &rec)) !=
@@ -483,19 +501,8 @@ pz_record(struct pz *p, int64_t id, int del)
 		pz_fail(p, rc, "record");
 		return;
 	}
-	if (del && !p->posted) {
-		if (pz_begin(p, &v, "Delete record", "zone_delete.tpl") == -1)
-			return;
-		pz_rec_row(v.content, &p->z, &rec);
-		page_finish(p->r, &v, 200);
-		return;
-	}
 	if (del) {
-		if ((rc = zone_record_del(p->db, &p->who, p->z.domain, id)) !=
-		    STORE_OK)
-			pz_fail(p, rc, "record delete");
-		else
-			pz_redirect(p, "records", "?deleted=1");
+		pz_record_delete(p, &rec);
 		return;
 	}
 	if (!p->posted) {
