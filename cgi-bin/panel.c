@@ -31,6 +31,7 @@
 #include <sqlite3.h>
 
 #include "config.h"
+#include "zone.h"
 #include "db.h"
 #include "listen.h"
 #include "log.h"
@@ -194,6 +195,7 @@ main(int argc, char **argv)
 	panel_options(argc, argv, &o);
 	log_init(PANEL_IDENT, o.foreground);
 	panel_config(&o, &cf);
+	zone_set_backup_hosts(cf.mx_names);	/* BackupMX provisioning */
 	if (auth_init() == -1)
 		fatal("libsodium initialisation failed");
 	panel_templates(&cf);

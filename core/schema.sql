@@ -210,3 +210,11 @@ CREATE INDEX queue_message_node_domain ON queue_message(node, domain);
 
 -- migration 6: BackupMX management lists a customer's records by owner
 CREATE INDEX backupmx_owner ON backupmx(owner_id, domain);
+
+-- migration 7: zone serials, one row per managed zone that has changed
+-- The SOA serial of a domain's zone (YYYYMMDDnn, only ever growing); a
+-- zone that never changed has no row and exports with serial 1.
+CREATE TABLE zone_serial (
+	domain_id	INTEGER PRIMARY KEY REFERENCES domain(id) ON DELETE CASCADE,
+	serial		INTEGER NOT NULL
+);

@@ -81,6 +81,8 @@ int	domain_add(struct db *, const struct actor *, const char *domain,
  * Building blocks for changes made of several steps (an order): insert
  * inside the caller's open transaction, no audit entry; *dup (may be
  * NULL) is set on a uniqueness conflict.  updater_id 0 is backupmxctl.
+ * store_bmx_insert() also provisions the MX records of a managed zone
+ * (store_zone_provision(), audited as "zone.provision").
  */
 int	store_domain_insert(struct db *, const char *alabel, const char *ulabel,
 	    int64_t owner_id, int external, int64_t *id, int *dup);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "store.h"
+#include "store_zone.h"
 #include "util.h"
 
 /* Validate a domain as typed; fills alabel and ulabel or db->err. */
@@ -52,7 +53,8 @@ store_bmx_insert(struct db *db, int64_t domain_id, const char *alabel,
 		sqlite3_bind_null(st, 7);	/* backupmxctl */
 	if (st == NULL || db_run(db, st, dup) == -1)
 		return STORE_ERROR;
-	return STORE_OK;
+	/* A managed zone gets our MX records in the same transaction. */
+	return store_zone_provision(db, domain_id, updater_id);
 }
 
 int
@@ -151,6 +153,10 @@ bmx_del(struct db *db, const struct actor *who, const char *domain)
 		db_rollback(db);
 		return store_fail(db, STORE_NOTFOUND, "no BackupMX for %s",
 		    alabel);
+	}
+	if (store_zone_unprovision(db, who, alabel) != STORE_OK) {
+		db_rollback(db);
+		return STORE_ERROR;
 	}
 	return store_finish(db, who, "backupmx.del", alabel, NULL);
 }

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "store.h"
 #include "util.h"
+#include "zone.h"
 
 static const struct ctl_verb ctl_verbs[] = {
 	{ "init", NULL, ctl_init, 0, "" },
@@ -35,6 +36,7 @@ static const struct ctl_verb ctl_verbs[] = {
 	{ "queue", "show", ctl_queue_show, 1, "ID" },
 	{ "queue", "flush", ctl_queue_flush, 1, "[DOMAIN]" },
 	{ "queue", "delete", ctl_queue_delete, 1, "ID" },
+	{ "zone", "export", ctl_zone_export, 1, "DOMAIN" },
 	{ NULL, NULL, NULL, 0, NULL }
 };
 
@@ -202,6 +204,7 @@ main(int argc, char **argv)
 		return ctl_refuse("%s", err);
 	if (auth_init() == -1)
 		return ctl_refuse("cannot initialise libsodium");
+	zone_set_backup_hosts(c.cf.mx_names);	/* for provisioning */
 	if (v->needs_db && (rc = ctl_open_db(&c)) != CTL_OK) {
 		config_free(&c.cf);
 		return rc;

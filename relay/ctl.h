@@ -42,5 +42,6 @@ int	ctl_queue_list(struct ctl *, int, char **);
 int	ctl_queue_show(struct ctl *, int, char **);
 int	ctl_queue_flush(struct ctl *, int, char **);
 int	ctl_queue_delete(struct ctl *, int, char **);
+int	ctl_zone_export(struct ctl *, int, char **);
 
 #endif

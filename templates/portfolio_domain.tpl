@@ -7,7 +7,7 @@
 <dl class="shop-facts">
 {{#ADMIN}}<dt>Customer</dt><dd>{{OWNER}}</dd>{{/ADMIN}}
 <dt>Created</dt><dd>{{CREATED}}</dd>
-<dt>Zone</dt><dd>{{#MANAGED}}managed here{{/MANAGED}}{{#EXTERNAL}}external (DNS hosted elsewhere){{/EXTERNAL}}</dd>
+<dt>Zone</dt><dd>{{#MANAGED}}managed here: <a href="/zones/{{HREF}}">Zone Management</a>{{/MANAGED}}{{#EXTERNAL}}external (DNS hosted elsewhere): <a href="/zones/{{HREF}}/check">DNS check</a>{{/EXTERNAL}}</dd>
 </dl>
 <h2 id="services">Services</h2>
 <div class="shop-service">
