@@ -327,5 +327,7 @@ int	store_fail(struct db *, int rc, const char *fmt, ...)
 	    ATTR_PRINTF(3, 4);
 int	store_finish(struct db *, const struct actor *, const char *action,
 	    const char *object, const char *detail);
+/* Roll the open transaction back and return rc (db->err is kept). */
+int	store_abort(struct db *, int rc);
 
 #endif

@@ -76,6 +76,13 @@ store_finish(struct db *db, const struct actor *who, const char *action,
 	return STORE_OK;
 }
 
+int
+store_abort(struct db *db, int rc)
+{
+	db_rollback(db);
+	return rc;
+}
+
 static int
 account_invalid(struct db *db, const char *why)
 {

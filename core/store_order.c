@@ -12,14 +12,6 @@
 #include "store_order.h"
 #include "util.h"
 
-/* Roll back, keeping the reason already in db->err. */
-static int
-order_abort(struct db *db, int rc)
-{
-	db_rollback(db);
-	return rc;
-}
-
 /* "bücher.example (xn--bcher-kva.example)", or the A-label alone. */
 static const char *
 order_show(const char *alabel, const char *ulabel, char *buf, size_t bufsz)
@@ -161,27 +153,27 @@ cart_add(struct db *db, const struct actor *who, const char *domain,
 	if (db_begin(db) == -1)
 		return STORE_ERROR;
 	if ((found = order_domain_owner(db, a, &owner, &dom_id, &bmx)) == -1)
-		return order_abort(db, STORE_ERROR);
+		return store_abort(db, STORE_ERROR);
 	service = found && (who->admin || owner == who->account_id);
 	if (found && !service)
-		return order_abort(db, store_fail(db, STORE_EXISTS,
+		return store_abort(db, store_fail(db, STORE_EXISTS,
 		    "%s is already in another customer's portfolio.", show));
 	if (order_cart_id(db, who->account_id, 1, &cart) != STORE_OK)
-		return order_abort(db, STORE_ERROR);
+		return store_abort(db, STORE_ERROR);
 	switch (order_line_of(db, cart, a, &lid)) {
 	case -1:
-		return order_abort(db, STORE_ERROR);
+		return store_abort(db, STORE_ERROR);
 	case 1:
 		if (line_id != NULL)
 			*line_id = lid;
-		return order_abort(db, store_fail(db, STORE_EXISTS,
+		return store_abort(db, store_fail(db, STORE_EXISTS,
 		    "%s is already in your cart.", show));
 	}
 	if (bmx)
-		return order_abort(db, store_fail(db, STORE_EXISTS,
+		return store_abort(db, store_fail(db, STORE_EXISTS,
 		    "BackupMX is already active for %s.", show));
 	if (order_line_insert(db, cart, a, u, service, line_id) != STORE_OK)
-		return order_abort(db, STORE_ERROR);
+		return store_abort(db, STORE_ERROR);
 	snprintf(detail, sizeof(detail), "order %lld, %s", (long long)cart,
 	    service ? "BackupMX for a portfolio domain" : "new domain");
 	return store_finish(db, who, "cart.add", a, detail);
@@ -223,11 +215,11 @@ cart_set_backupmx(struct db *db, const struct actor *who, int64_t line_id,
 	if (db_begin(db) == -1)
 		return STORE_ERROR;
 	if ((rc = order_cart_line(db, who, line_id, a)) != STORE_OK)
-		return order_abort(db, rc);
+		return store_abort(db, rc);
 	st = db_prepare(db, "UPDATE order_line SET backupmx = ? WHERE id = ?",
 	    "iI", on ? 1 : 0, line_id);
 	if (st == NULL || db_run(db, st, NULL) == -1)
-		return order_abort(db, STORE_ERROR);
+		return store_abort(db, STORE_ERROR);
 	return store_finish(db, who, "cart.backupmx", a, on ? "on" : "off");
 }
 
@@ -241,11 +233,11 @@ cart_remove(struct db *db, const struct actor *who, int64_t line_id)
 	if (db_begin(db) == -1)
 		return STORE_ERROR;
 	if ((rc = order_cart_line(db, who, line_id, a)) != STORE_OK)
-		return order_abort(db, rc);
+		return store_abort(db, rc);
 	st = db_prepare(db, "DELETE FROM order_line WHERE id = ?", "I",
 	    line_id);
 	if (st == NULL || db_run(db, st, NULL) == -1)
-		return order_abort(db, STORE_ERROR);
+		return store_abort(db, STORE_ERROR);
 	return store_finish(db, who, "cart.remove", a, NULL);
 }
 
@@ -516,19 +508,19 @@ cart_complete(struct db *db, const struct actor *who,
 	if ((rc = order_cart_id(db, who->account_id, 0, &run.order_id)) ==
 	    STORE_ERROR || (rc == STORE_OK && (rc = order_lines(db,
 	    run.order_id, &lines, &n)) != STORE_OK))
-		return order_abort(db, STORE_ERROR);
+		return store_abort(db, STORE_ERROR);
 	if (n == 0)
-		return order_abort(db, store_fail(db, STORE_INVALID,
+		return store_abort(db, store_fail(db, STORE_INVALID,
 		    "Your cart is empty."));
 	rc = order_do_lines(db, &run, lines, n, bad_line);
 	lines = order_free(lines);
 	if (rc != STORE_OK)
-		return order_abort(db, rc);
+		return store_abort(db, rc);
 	st = db_prepare(db, "UPDATE orders SET status = 'completed', "
 	    "completed = ? WHERE id = ? AND status = 'cart'", "II",
 	    util_now(), run.order_id);
 	if (st == NULL || db_run(db, st, NULL) == -1)
-		return order_abort(db, STORE_ERROR);
+		return store_abort(db, STORE_ERROR);
 	snprintf(object, sizeof(object), "order %lld", (long long)run.order_id);
 	snprintf(detail, sizeof(detail), "%zu line%s", n, n == 1 ? "" : "s");
 	if ((rc = store_finish(db, who, "order.complete", object, detail)) ==

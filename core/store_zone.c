@@ -6,7 +6,6 @@
  * against every record of the zone, the change is written, the serial
  * raised and the audit entry added, then one commit.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,39 +19,6 @@
 	"FROM domain d JOIN account a ON a.id = d.account_id " \
 	"LEFT JOIN zone_serial s ON s.domain_id = d.id " \
 	"LEFT JOIN backupmx b ON b.domain_id = d.id "
-
-static int zst_fail(struct db *, int, const char *, ...) ATTR_PRINTF(3, 4);
-
-static int
-zst_fail(struct db *db, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(db->err, sizeof(db->err), fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-static int
-zst_abort(struct db *db, int rc)
-{
-	db_rollback(db);
-	return rc;
-}
-
-/* Audit and commit the open transaction, or roll it back. */
-static int
-zst_finish(struct db *db, const struct actor *who, const char *action,
-    const char *object, const char *detail)
-{
-	if (audit_add(db, who, action, object, detail) != STORE_OK ||
-	    db_commit(db) == -1) {
-		db_rollback(db);
-		return STORE_ERROR;
-	}
-	return STORE_OK;
-}
 
 static void
 zst_info_row(sqlite3_stmt *st, struct zone_info *z)
@@ -90,7 +56,7 @@ zone_list(struct db *db, const struct actor *who, struct zone_info **list,
 			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
 				db_done(db, st);
 				free(v);
-				return zst_fail(db, STORE_ERROR, "out of memory");
+				return store_fail(db, STORE_ERROR, "out of memory");
 			}
 			v = nv;
 		}
@@ -115,14 +81,14 @@ zone_get(struct db *db, const struct actor *who, const char *domain,
 
 	memset(z, 0, sizeof(*z));
 	if (domain == NULL || valid_domain(domain, a, NULL, NULL) == -1)
-		return zst_fail(db, STORE_NOTFOUND, "no such zone");
+		return store_fail(db, STORE_NOTFOUND, "no such zone");
 	st = db_prepare(db, "SELECT " ZONE_COLS "WHERE d.name = ? AND "
 	    "(? = 1 OR d.account_id = ?)", "siI", a, who->admin,
 	    who->account_id);
 	if (st == NULL || (rc = db_step(db, st)) == -1)
 		return STORE_ERROR;
 	if (rc == 0)
-		return zst_fail(db, STORE_NOTFOUND, "no zone %s", a);
+		return store_fail(db, STORE_NOTFOUND, "no zone %s", a);
 	zst_info_row(st, z);
 	db_done(db, st);
 	return STORE_OK;
@@ -167,7 +133,7 @@ zst_load(struct db *db, int64_t domain_id, struct zone_rec **list, size_t *n)
 			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
 				db_done(db, st);
 				free(v);
-				return zst_fail(db, STORE_ERROR, "out of memory");
+				return store_fail(db, STORE_ERROR, "out of memory");
 			}
 			v = nv;
 		}
@@ -212,7 +178,7 @@ zone_record_get(struct db *db, const struct actor *who, const char *domain,
 	if (st == NULL || (rc = db_step(db, st)) == -1)
 		return STORE_ERROR;
 	if (rc == 0)
-		return zst_fail(db, STORE_NOTFOUND, "no such record");
+		return store_fail(db, STORE_NOTFOUND, "no such record");
 	zst_rec_row(st, r);
 	db_done(db, st);
 	return STORE_OK;
@@ -294,14 +260,14 @@ zst_open(struct db *db, const struct actor *who, const char *domain,
 	if (db_begin(db) == -1)
 		return STORE_ERROR;
 	if ((rc = zone_get(db, who, domain, z)) != STORE_OK)
-		return zst_abort(db, rc);
+		return store_abort(db, rc);
 	if (z->external) {
 		db_rollback(db);
-		return zst_fail(db, STORE_INVALID, "The zone of %s is not "
+		return store_fail(db, STORE_INVALID, "The zone of %s is not "
 		    "managed here: its DNS is hosted elsewhere.", z->idn);
 	}
 	if ((rc = zst_load(db, z->domain_id, recs, n)) != STORE_OK)
-		return zst_abort(db, rc);
+		return store_abort(db, rc);
 	return STORE_OK;
 }
 
@@ -322,13 +288,13 @@ zone_record_add(struct db *db, const struct actor *who, const char *domain,
 	free(recs);
 	if (rc == -1) {
 		db_rollback(db);
-		return zst_fail(db, STORE_INVALID, "%s", msg);
+		return store_fail(db, STORE_INVALID, "%s", msg);
 	}
 	if (zst_insert(db, z.domain_id, &r, 0, id_out) != STORE_OK ||
 	    zst_touch(db, z.domain_id) != STORE_OK)
-		return zst_abort(db, STORE_ERROR);
+		return store_abort(db, STORE_ERROR);
 	zst_describe(&r, detail, sizeof(detail));
-	return zst_finish(db, who, "zone.record.add", z.domain, detail);
+	return store_finish(db, who, "zone.record.add", z.domain, detail);
 }
 
 static int
@@ -359,7 +325,7 @@ zone_record_update(struct db *db, const struct actor *who, const char *domain,
 	if ((at = zst_find(recs, n, id)) < 0) {
 		free(recs);
 		db_rollback(db);
-		return zst_fail(db, STORE_NOTFOUND, "no such record");
+		return store_fail(db, STORE_NOTFOUND, "no such record");
 	}
 	keep = recs[at].provisioned && strcmp(r.type, "MX") == 0 &&
 	    zone_host_eq(r.value, recs[at].value);
@@ -367,7 +333,7 @@ zone_record_update(struct db *db, const struct actor *who, const char *domain,
 	free(recs);
 	if (rc == -1) {
 		db_rollback(db);
-		return zst_fail(db, STORE_INVALID, "%s", msg);
+		return store_fail(db, STORE_INVALID, "%s", msg);
 	}
 	st = db_prepare(db, "UPDATE zone_record SET name = ?, type = ?, ttl = "
 	    "?, pref = ?, value = ?, provisioned = ?, updated = ? WHERE id = ? "
@@ -377,9 +343,9 @@ zone_record_update(struct db *db, const struct actor *who, const char *domain,
 		sqlite3_bind_null(st, 4);
 	if (st == NULL || db_run(db, st, NULL) == -1 ||
 	    zst_touch(db, z.domain_id) != STORE_OK)
-		return zst_abort(db, STORE_ERROR);
+		return store_abort(db, STORE_ERROR);
 	zst_describe(&r, detail, sizeof(detail));
-	return zst_finish(db, who, "zone.record.edit", z.domain, detail);
+	return store_finish(db, who, "zone.record.edit", z.domain, detail);
 }
 
 int
@@ -398,7 +364,7 @@ zone_record_del(struct db *db, const struct actor *who, const char *domain,
 	if ((at = zst_find(recs, n, id)) < 0) {
 		free(recs);
 		db_rollback(db);
-		return zst_fail(db, STORE_NOTFOUND, "no such record");
+		return store_fail(db, STORE_NOTFOUND, "no such record");
 	}
 	zst_describe(&recs[at], detail, sizeof(detail));
 	free(recs);
@@ -406,8 +372,8 @@ zone_record_del(struct db *db, const struct actor *who, const char *domain,
 	    "domain_id = ?", "II", id, z.domain_id);
 	if (st == NULL || db_run(db, st, NULL) == -1 ||
 	    zst_touch(db, z.domain_id) != STORE_OK)
-		return zst_abort(db, STORE_ERROR);
-	return zst_finish(db, who, "zone.record.del", z.domain, detail);
+		return store_abort(db, STORE_ERROR);
+	return store_finish(db, who, "zone.record.del", z.domain, detail);
 }
 
 /* --- the BackupMX set ----------------------------------------------------- */
@@ -527,7 +493,7 @@ zst_pick_primary(struct db *db, const struct zone_info *z,
 	}
 	if (primary != NULL && primary[0] != '\0') {
 		if (valid_fqdn_dot(primary, host, err) == -1)
-			return zst_fail(db, STORE_INVALID, "Mail server: %s",
+			return store_fail(db, STORE_INVALID, "Mail server: %s",
 			    err);
 		return STORE_OK;
 	}
@@ -540,7 +506,7 @@ zst_pick_primary(struct db *db, const struct zone_info *z,
 			util_strlcpy(host, recs[i].value, VALID_NAME_MAX);
 		}
 	if (best < 0)
-		return zst_fail(db, STORE_INVALID, "Enter your mail server "
+		return store_fail(db, STORE_INVALID, "Enter your mail server "
 		    "(the host that receives the mail, at MX 10), fully "
 		    "qualified with its final dot: mail.%s.", z->domain);
 	return STORE_OK;
@@ -564,9 +530,9 @@ zone_bmx_set(struct db *db, const struct actor *who, const char *domain,
 	    host)) != STORE_OK) {
 		free(recs);
 		if (nb == 0)
-			zst_fail(db, STORE_INVALID, "No backup MX hosts are "
+			store_fail(db, STORE_INVALID, "No backup MX hosts are "
 			    "configured (mx_names).");
-		return zst_abort(db, STORE_INVALID);
+		return store_abort(db, STORE_INVALID);
 	}
 	rc = zst_primary(db, z.domain_id, recs, n, host);
 	if (rc == STORE_OK && z.mailproxy[0] != '\0')
@@ -577,10 +543,10 @@ zone_bmx_set(struct db *db, const struct actor *who, const char *domain,
 	if (rc != STORE_OK || zst_add_backup(db, z.domain_id, bk, nb,
 	    all ? nb : 1, &detail) != STORE_OK || zst_touch(db, z.domain_id) != STORE_OK) {
 		sbuf_free(&detail);
-		return zst_abort(db, STORE_ERROR);
+		return store_abort(db, STORE_ERROR);
 	}
 	d = sbuf_finish(&detail);
-	rc = zst_finish(db, who, "zone.backupmx", z.domain, d);
+	rc = store_finish(db, who, "zone.backupmx", z.domain, d);
 	free(d);
 	return rc;
 }
@@ -601,18 +567,18 @@ zone_set_mailproxy(struct db *db, const struct actor *who, const char *domain,
 		if ((len = strlen(buf)) > 1 && buf[len - 1] == '.')
 			buf[len - 1] = '\0';
 		if (valid_hostname(buf, h, err) == -1)
-			return zst_fail(db, STORE_INVALID, "%s", err);
+			return store_fail(db, STORE_INVALID, "%s", err);
 	}
 	if (db_begin(db) == -1)
 		return STORE_ERROR;
 	if ((rc = zone_get(db, who, domain, &z)) != STORE_OK)
-		return zst_abort(db, rc);
+		return store_abort(db, rc);
 	st = db_prepare(db, "UPDATE domain SET mailproxy = ?, updated = ? "
 	    "WHERE id = ?", "sII", h[0] != '\0' ? h : NULL, util_now(),
 	    z.domain_id);
 	if (st == NULL || db_run(db, st, NULL) == -1)
-		return zst_abort(db, STORE_ERROR);
-	return zst_finish(db, who, "domain.mailproxy", z.domain,
+		return store_abort(db, STORE_ERROR);
+	return store_finish(db, who, "domain.mailproxy", z.domain,
 	    h[0] != '\0' ? h : "(none)");
 }
 
@@ -630,7 +596,7 @@ zone_export(struct db *db, const struct actor *who, const char *domain,
 	if ((rc = zone_get(db, who, domain, &z)) != STORE_OK)
 		return rc;
 	if (z.external)
-		return zst_fail(db, STORE_INVALID, "the zone of %s is not "
+		return store_fail(db, STORE_INVALID, "the zone of %s is not "
 		    "managed here (external domain)", z.domain);
 	if ((rc = zst_load(db, z.domain_id, &recs, &n)) != STORE_OK)
 		return rc;
@@ -641,7 +607,7 @@ zone_export(struct db *db, const struct actor *who, const char *domain,
 	*text = zone_render(&soa, recs, n);
 	free(recs);
 	if (*text == NULL)
-		return zst_fail(db, STORE_ERROR, "cannot write the zone: check "
+		return store_fail(db, STORE_ERROR, "cannot write the zone: check "
 		    "zone_nameservers and zone_hostmaster");
 	return STORE_OK;
 }
