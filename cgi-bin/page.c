@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "log.h"
 #include "page.h"
 #include "sess.h"
@@ -124,6 +125,8 @@ page_dispatch(struct req *r)
 	char allow[32];
 	int status;
 
+	if (api_dispatch(r))	/* /v1/... and /gateway: the API's own answers */
+		return;
 	route = page_find(r);
 	if (route == NULL) {
 		page_error(r, 404, NULL);

@@ -114,11 +114,13 @@ store_api_hash(struct db *db, const char *name, char hash[AUTH_HASH_MAX],
 
 int
 store_api_login(struct db *db, const char *name, const char *pw,
-    struct account *a)
+    struct account *a, int *verified)
 {
 	char hash[AUTH_HASH_MAX];
 	int rc, disabled = 0;
 
+	if (verified != NULL)
+		*verified = 0;
 	rc = store_api_hash(db, name, hash, &disabled);
 	if (rc == STORE_ERROR)
 		return rc;
@@ -138,6 +140,8 @@ store_api_login(struct db *db, const char *name, const char *pw,
 		/* The hash read before the check: if the password changed
 		 * meanwhile, the entry never matches the new one. */
 		store_api_remember(name, pw, hash);
+		if (verified != NULL)
+			*verified = 1;
 	}
 	return account_find(db, name, a);
 }

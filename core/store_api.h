@@ -26,8 +26,10 @@
 #define STORE_API_CACHE_SLOTS	128
 #define STORE_API_CACHE_TTL	60	/* seconds */
 
+/* *verified (may be NULL) is set when the password was checked with
+ * argon2id rather than found in the cache. */
 int	store_api_login(struct db *, const char *name, const char *password,
-	    struct account *a);
+	    struct account *a, int *verified);
 
 /* For tests: drop every entry; how many logins the cache answered. */
 void	store_api_cache_clear(void);
