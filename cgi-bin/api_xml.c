@@ -42,6 +42,7 @@
 #define APIX_STRINGS	1024	/* texts taken from one request */
 
 static pthread_once_t apix_once = PTHREAD_ONCE_INIT;
+static int apix_dtd_mark;	/* its address marks a refused DTD */
 
 static void
 apix_init(void)
@@ -75,6 +76,7 @@ apix_no_dtd(void *ctx, const xmlChar *name, const xmlChar *ext,
 	(void)name;
 	(void)ext;
 	(void)sys;
+	((xmlParserCtxtPtr)ctx)->_private = &apix_dtd_mark;
 	xmlStopParser((xmlParserCtxtPtr)ctx);
 }
 
@@ -92,14 +94,15 @@ apix_parse(const char *buf, size_t len, char *err)
 	ctxt->sax->externalSubset = apix_no_dtd;
 	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, "request.xml", NULL,
 	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (doc != NULL && (!ctxt->wellFormed || doc->intSubset != NULL ||
-	    doc->extSubset != NULL)) {
+	if (doc != NULL && (!ctxt->wellFormed || ctxt->_private != NULL ||
+	    doc->intSubset != NULL || doc->extSubset != NULL)) {
 		xmlFreeDoc(doc);
 		doc = NULL;
 	}
 	if (doc == NULL)
-		snprintf(err, APIX_ERR, "malformed XML, or a document type "
-		    "declaration (not accepted)");
+		snprintf(err, APIX_ERR, "%s", ctxt->_private != NULL ? "a "
+		    "document type declaration is not accepted" :
+		    "malformed XML");
 	xmlFreeParserCtxt(ctxt);
 	return doc;
 }
