@@ -100,7 +100,7 @@ const struct config_key config_keys[] = {
 	    "API requests a second per client address (more get 429)",
 	    OFF(api_rate) },
 	{ "api_burst", CONFIG_INT, "10", 1, 100000,
-	    "API requests a client may make at once above api_rate",
+	    "the most API requests a client may make at once, before api_rate applies",
 	    OFF(api_burst) },
 	{ "api_context", CONFIG_INT, "4", 1, 2147483647L,
 	    "the X-Domainrobot-Context the API answers to (AutoDNS: 4)",
