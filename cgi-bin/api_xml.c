@@ -607,14 +607,14 @@ api_xml_handle(struct req *r)
 		apix_send(&c, &st, NULL);
 		return 1;
 	}
-	if (r->body == NULL || (doc = apix_parse(r->body, r->body_len,
-	    err)) == NULL || !apix_is(root = xmlDocGetRootElement(doc),
-	    "request")) {
-		if (r->body != NULL && doc != NULL)
-			xmlFreeDoc(doc);
+	doc = r->body != NULL ? apix_parse(r->body, r->body_len, err) : NULL;
+	root = doc != NULL ? xmlDocGetRootElement(doc) : NULL;
+	if (!apix_is(root, "request")) {
 		api_fail(&st, API_T_NONE, 400, API_EF_SYNTAX, "%s", r->body ==
 		    NULL ? "the request has no body" : doc == NULL ? err :
 		    "the document element must be <request>");
+		if (doc != NULL)
+			xmlFreeDoc(doc);
 		apix_send(&c, &st, NULL);
 		return 1;
 	}
