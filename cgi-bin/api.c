@@ -20,14 +20,21 @@
 #include "store_api.h"
 #include "worker.h"
 
+/* One limiter for the process, made from the configuration on first use. */
 static struct ratelimit api_rl;
-static pthread_once_t api_rl_once = PTHREAD_ONCE_INIT;
-static long api_rl_rate = 3, api_rl_burst = 10;
+static pthread_mutex_t api_rl_lock = PTHREAD_MUTEX_INITIALIZER;
+static int api_rl_ready;
 
-static void
-api_rl_init(void)
+static struct ratelimit *
+api_limiter(const struct config *cf)
 {
-	rl_init(&api_rl, (double)api_rl_rate, (double)api_rl_burst);
+	pthread_mutex_lock(&api_rl_lock);
+	if (!api_rl_ready) {
+		rl_init(&api_rl, (double)cf->api_rate, (double)cf->api_burst);
+		api_rl_ready = 1;
+	}
+	pthread_mutex_unlock(&api_rl_lock);
+	return &api_rl;
 }
 
 int
@@ -40,9 +47,8 @@ api_dispatch(struct req *r)
 	return 0;
 }
 
-/* A ctid we can echo anywhere: printable ASCII, not too long. */
-static void
-api_ctid(struct api_ctx *c, const char *v)
+void
+api_set_ctid(struct api_ctx *c, const char *v)
 {
 	size_t i;
 
@@ -68,9 +74,10 @@ api_ctx_init(struct api_ctx *c, struct req *r)
 	gmtime_r(&now, &tm);
 	strftime(day, sizeof(day), "%Y%m%d-%H%M%S", &tm);
 	snprintf(c->stid, sizeof(c->stid), "%s-bmx-%s", day, r->id);
-	api_ctid(c, FCGX_GetParam("HTTP_X_DOMAINROBOT_CTID", r->fcgi->envp));
+	api_set_ctid(c, FCGX_GetParam("HTTP_X_DOMAINROBOT_CTID",
+	    r->fcgi->envp));
 	if (form_parse(&q, r->query, strlen(r->query), NULL) == 0) {
-		api_ctid(c, form_get(&q, "ctid"));
+		api_set_ctid(c, form_get(&q, "ctid"));
 		form_free(&q);
 	}
 }
@@ -137,10 +144,8 @@ api_admit(struct api_ctx *c, struct api_status *st, enum api_task t)
 	int64_t wait;
 	int rc;
 
-	api_rl_rate = cf->api_rate;
-	api_rl_burst = cf->api_burst;
-	pthread_once(&api_rl_once, api_rl_init);
-	if ((wait = rl_take(&api_rl, c->r->remote_addr, rl_now_ms())) > 0) {
+	wait = rl_take(api_limiter(cf), c->r->remote_addr, rl_now_ms());
+	if (wait > 0) {
 		api_fail(st, t, 429, API_EF_RATE, "too many requests: at most "
 		    "%ld a second (bursts of %ld)", cf->api_rate, cf->api_burst);
 		st->retry_after = (wait + 999) / 1000;

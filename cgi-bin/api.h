@@ -83,7 +83,11 @@ struct api_ext {
 	int		 only_when_down;
 };
 
+/* Fills stid, and ctid from ?ctid= or X-Domainrobot-Ctid. */
 void	api_ctx_init(struct api_ctx *, struct req *r);
+/* Keep v as the ctid when it can be echoed anywhere (printable ASCII,
+ * shorter than API_CTID_MAX); otherwise it is ignored. */
+void	api_set_ctid(struct api_ctx *, const char *v);
 /* Success of task t for object (may be NULL). */
 void	api_ok(struct api_status *, enum api_task t, const char *object);
 void	api_fail(struct api_status *, enum api_task t, int http,

@@ -16,6 +16,7 @@
  * document, so the document lives until the search is done.  Answers
  * are built with jansson too, never by hand.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -773,12 +774,22 @@ apij_run(struct api_ctx *c, struct api_status *st)
 		apij_list(c, st);
 }
 
+static pthread_once_t apij_once = PTHREAD_ONCE_INIT;
+
+/* jansson seeds its hash function on first use; do it once, here. */
+static void
+apij_init(void)
+{
+	json_object_seed(0);
+}
+
 int
 api_json_handle(struct req *r)
 {
 	struct api_ctx c;
 	struct api_status st;
 
+	pthread_once(&apij_once, apij_init);
 	api_ctx_init(&c, r);
 	memset(&st, 0, sizeof(st));
 	apij_run(&c, &st);

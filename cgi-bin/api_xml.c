@@ -503,9 +503,13 @@ apix_task(struct api_ctx *c, struct apix_pool *p, const xmlNode *task,
 		apix_send(c, st, NULL);
 		return;
 	}
-	if (down != NULL)
-		x.only_when_down = strcmp(down, "1") == 0 ||
-		    strcasecmp(down, "true") == 0;
+	if (down != NULL && (x.only_when_down = strcmp(down, "1") == 0 ||
+	    strcmp(down, "true") == 0 ? 1 : strcmp(down, "0") == 0 ||
+	    strcmp(down, "false") == 0 ? 0 : -2) == -2) {
+		api_fail(st, t, 400, API_EF_INVALID, "<only_when_down>: 1 or 0");
+		apix_send(c, st, NULL);
+		return;
+	}
 	if (domain == NULL) {
 		api_fail(st, t, 400, API_EF_INVALID, "<backupmx><domain> is "
 		    "required");
@@ -565,10 +569,7 @@ apix_request(struct api_ctx *c, struct apix_pool *p, const xmlNode *root,
 		apix_send(c, st, NULL);
 		return;
 	}
-	if (ctid != NULL && strlen(ctid) < sizeof(c->ctid) &&
-	    strspn(ctid, " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQ"
-	    "RSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~") == strlen(ctid))
-		util_strlcpy(c->ctid, ctid, sizeof(c->ctid));
+	api_set_ctid(c, ctid);
 	t = apix_code(code);
 	if (api_auth(c, user, pw, ctx, st, t) == -1) {
 		apix_send(c, st, NULL);
