@@ -481,6 +481,17 @@ apix_list(struct api_ctx *c, struct apix_pool *p, const xmlNode *task,
 	apix_send(c, st, data);
 }
 
+/* "1"/"true" 1, "0"/"false" 0, anything else -1. */
+static int
+apix_bool(const char *s)
+{
+	if (strcmp(s, "1") == 0 || strcmp(s, "true") == 0)
+		return 1;
+	if (strcmp(s, "0") == 0 || strcmp(s, "false") == 0)
+		return 0;
+	return -1;
+}
+
 static void
 apix_task(struct api_ctx *c, struct apix_pool *p, const xmlNode *task,
     enum api_task t, struct api_status *st)
@@ -503,9 +514,7 @@ apix_task(struct api_ctx *c, struct apix_pool *p, const xmlNode *task,
 		apix_send(c, st, NULL);
 		return;
 	}
-	if (down != NULL && (x.only_when_down = strcmp(down, "1") == 0 ||
-	    strcmp(down, "true") == 0 ? 1 : strcmp(down, "0") == 0 ||
-	    strcmp(down, "false") == 0 ? 0 : -2) == -2) {
+	if (down != NULL && (x.only_when_down = apix_bool(down)) == -1) {
 		api_fail(st, t, 400, API_EF_INVALID, "<only_when_down>: 1 or 0");
 		apix_send(c, st, NULL);
 		return;
