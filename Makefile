@@ -7,7 +7,7 @@
 
 CC	 = gcc
 CXX	 = g++
-PKGS	 = libsodium libidn2 sqlite3 libcurl openssl
+PKGS	 = libsodium libidn2 sqlite3 libcurl openssl jansson libxml-2.0
 # snprintf() into fixed buffers truncates on purpose (error texts, log
 # lines), so gcc's guesses about truncation are noise here.
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-truncation

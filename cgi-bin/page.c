@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "log.h"
 #include "page.h"
 #include "sess.h"
@@ -30,6 +31,7 @@ static const struct page_route *const page_tables[] = {
 	page_order_routes,
 	page_bmx_routes,
 	page_zone_routes,
+	page_api_routes,
 };
 
 
@@ -125,6 +127,8 @@ page_dispatch(struct req *r)
 	char allow[32];
 	int status;
 
+	if (api_dispatch(r))	/* /v1/... and /gateway: the API's own answers */
+		return;
 	route = page_find(r);
 	if (route == NULL) {
 		page_error(r, 404, NULL);
@@ -159,6 +163,7 @@ page_nav(const struct req *r, struct page_view *v)
 		{ "/portfolio", "Portfolio", 0 },
 		{ "/backupmx", "BackupMX", 0 },
 		{ "/zones", "Zones", 0 },
+		{ "/api", "API", 0 },
 		{ "/account", "Account", 0 },
 		{ "/admin/users", "Users", 1 },
 		{ "/admin/audit", "Audit log", 1 },

@@ -96,6 +96,15 @@ const struct config_key config_keys[] = {
 	    OFF(zone_nameservers) },
 	{ "zone_hostmaster", CONFIG_NAMES, "hostmaster.$myhostname", 0, 0,
 	    "the SOA contact of managed zones", OFF(zone_hostmaster) },
+	{ "api_rate", CONFIG_INT, "3", 1, 100000,
+	    "API requests a second per client address (more get 429)",
+	    OFF(api_rate) },
+	{ "api_burst", CONFIG_INT, "10", 1, 100000,
+	    "the most API requests a client may make at once, before api_rate applies",
+	    OFF(api_burst) },
+	{ "api_context", CONFIG_INT, "4", 1, 2147483647L,
+	    "the X-Domainrobot-Context the API answers to (AutoDNS: 4)",
+	    OFF(api_context) },
 	{ NULL, CONFIG_STR, NULL, 0, 0, NULL, 0 }
 };
 

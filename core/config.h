@@ -51,6 +51,9 @@ struct config {
 	char	*template_dir;
 	char	*zone_nameservers;
 	char	*zone_hostmaster;
+	long	 api_rate;
+	long	 api_burst;
+	long	 api_context;
 	char	*path;		/* the file that was read, or NULL */
 };
 

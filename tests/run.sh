@@ -70,7 +70,8 @@ done
 # The protocol and page tests again, against the ASan/UBSan binaries
 # (the crash test kills the relay on purpose and stays on the plain build).
 echo "black-box tests against the ASan/UBSan build:"
-for t in tests/cli/test_*.sh tests/web/test_*.sh tests/relay/test_smtp.sh; do
+for t in tests/cli/test_*.sh tests/web/test_*.sh tests/api/test_api.sh \
+    tests/relay/test_smtp.sh; do
 	[ -f "$t" ] && want "$t" && run_script "$t" build/san
 done
 echo "$pass passed, $fail failed"
