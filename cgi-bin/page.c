@@ -29,6 +29,7 @@ static const struct page_route *const page_tables[] = {
 	page_account_routes,
 	page_order_routes,
 	page_bmx_routes,
+	page_queue_routes,
 };
 
 
@@ -157,6 +158,7 @@ page_nav(const struct req *r, struct page_view *v)
 		{ "/orders", "Orders", 0 },
 		{ "/portfolio", "Portfolio", 0 },
 		{ "/backupmx", "BackupMX", 0 },
+		{ "/queue", "Queue", 0 },
 		{ "/account", "Account", 0 },
 		{ "/admin/users", "Users", 1 },
 		{ "/admin/audit", "Audit log", 1 },

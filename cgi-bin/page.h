@@ -31,6 +31,7 @@ struct page_route {
 extern const struct page_route page_account_routes[];
 extern const struct page_route page_order_routes[];
 extern const struct page_route page_bmx_routes[];
+extern const struct page_route page_queue_routes[];
 
 struct page_view {
 	struct tpl	*layout;
