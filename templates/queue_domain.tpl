@@ -7,7 +7,7 @@
 <h1 id="q-title">Queue for {{IDN}}</h1>
 {{#ALABEL}}<p class="bmx-alabel bmx-sub">{{DOMAIN}}</p>{{/ALABEL}}
 {{#NOTICE}}<p class="bmx-notice" role="status">{{NOTICE}}</p>{{/NOTICE}}
-<dl class="bmx-info q-state">
+<dl class="bmx-info q-glance">
 <dt>Queued</dt><dd id="q-nmsg"><span class="q-count">{{NMSG}}</span> message(s), {{SIZE}}{{#HELD}}; {{HELD}} held{{/HELD}}</dd>
 <dt>Oldest</dt><dd>{{#OLDEST}}{{OLDEST_AGE}} old{{/OLDEST}}{{#EMPTY}}—{{/EMPTY}}</dd>
 <dt>First expiry</dt><dd>{{#EXPIRY}}in {{EXPIRY_IN}} (then returned to its sender){{/EXPIRY}}{{#EMPTY}}—{{/EMPTY}}</dd>
