@@ -248,20 +248,21 @@ pq_over_pager(struct tpl *t, const struct pq_overq *q, int64_t pages)
 		pq_over_href(tpl_section(p, "NEXT"), q, q->page + 1);
 }
 
+/* "3 domains." or "Domains 26–50 of 1000." */
 static void
-pq_over_summary(struct tpl *t, const struct qview_sum *s)
+pq_over_summary(struct tpl *t, const struct pq_overq *q,
+    const struct qview_sum *s, size_t n)
 {
-	char buf[160], size[32];
+	int64_t from = (q->page - 1) * PQ_PER_PAGE + 1;
+	char buf[160];
 
-	pq_bytes(s->bytes, size, sizeof(size));
-	if (s->bytes >= 0)
-		snprintf(buf, sizeof(buf), "%lld message%s queued (%s) for %lld "
-		    "domain%s.", (long long)s->nmsg, s->nmsg == 1 ? "" : "s",
-		    size, (long long)s->ndom, s->ndom == 1 ? "" : "s");
+	if (s->ndom <= PQ_PER_PAGE)
+		snprintf(buf, sizeof(buf), "%lld domain%s.", (long long)s->ndom,
+		    s->ndom == 1 ? "" : "s");
 	else
-		snprintf(buf, sizeof(buf), "%lld message%s queued in all; %lld "
-		    "domain%s listed.", (long long)s->nmsg, s->nmsg == 1 ? "" :
-		    "s", (long long)s->ndom, s->ndom == 1 ? "" : "s");
+		snprintf(buf, sizeof(buf), "Domains %lld–%lld of %lld.",
+		    (long long)from, (long long)(from + (int64_t)n - 1),
+		    (long long)s->ndom);
 	tpl_set(t, "SUMMARY", buf);
 }
 
@@ -290,7 +291,7 @@ pq_over_render(struct req *r, const struct pq_overq *q,
 		tpl_show(t, "CUSTOMER_FILTER");
 	if (q->only_queued)
 		tpl_show(t, "QUEUED_ONLY");
-	pq_over_summary(t, sum);
+	pq_over_summary(t, q, sum, n);
 	if (n > 0) {
 		table = tpl_section(t, "TABLE");
 		if (admin)

@@ -50,9 +50,11 @@ struct qview_overq {
 	int64_t		 page, per_page;	/* page is clamped to the last */
 };
 
-/* Totals over everything the query covers (all pages). */
+/* How many domains the query covers (all pages).  No message totals:
+ * they would read every queued message of the scope on every visit; the
+ * pictures show the whole queue instead. */
 struct qview_sum {
-	int64_t	ndom, nmsg, bytes;
+	int64_t	ndom;
 };
 
 int	qview_overview(struct db *, const struct actor *, struct qview_overq *,
