@@ -14,7 +14,7 @@
 #include "worker.h"
 
 #define PQ_PER_PAGE	25
-#define PQ_MSG_PER_PAGE	50
+#define PQ_MSG_PER_PAGE	25
 
 /* --- helpers shared by the queue pages ----------------------------------- */
 

@@ -267,7 +267,9 @@ CREATE TABLE queue_notice (
 	last_sent	INTEGER NOT NULL
 );
 
--- The dashboards page a domain's queue by arrival; "deliver now" looks
--- up the domain's latest flush.
-CREATE INDEX queue_message_domain_arrival ON queue_message(domain, arrival);
+-- The dashboards page a domain's queue by arrival and sum it up from the
+-- index alone (count, bytes, oldest, first expiry, held); "deliver now"
+-- looks up the domain's latest flush.
+CREATE INDEX queue_message_domain_arrival ON queue_message(domain, arrival,
+    expires, size, held);
 CREATE INDEX queue_command_arg ON queue_command(arg, verb, requested);

@@ -22,7 +22,13 @@ const char *const qview_age_labels[QVIEW_AGE_BINS] = {
 	"7-14 days", "over 14 days"
 };
 
-/* Is domain ?3 in the view of actor (?1 admin, ?2 account)? */
+/* Is one domain in the view of actor (?1 admin, ?2 account)?  Two
+ * lookups by name: cheap for one domain. */
+#define QV_SCOPE_ONE(col) "(?1 = 1 OR EXISTS (SELECT 1 FROM backupmx b " \
+	"WHERE b.domain = " col " AND b.owner_id = ?2) OR EXISTS (SELECT 1 " \
+	"FROM domain d WHERE d.name = " col " AND d.account_id = ?2))"
+/* The same for a column of many rows: the actor's domains are listed
+ * once per statement. */
 #define QV_SCOPE(col) "(?1 = 1 OR " col " IN (SELECT b.domain FROM backupmx " \
 	"b WHERE b.owner_id = ?2) OR " col " IN (SELECT d.name FROM domain d " \
 	"WHERE d.account_id = ?2))"
@@ -48,12 +54,7 @@ static const char qv_dom_sql[] = "SELECT b.idn, a.name, b.notify, q.n, "
 	"q.bytes, q.held, q.oldest, q.first_exp, t.delivered, t.bounced, "
 	"t.last_delivery, d.last_probe, d.last_ok, d.next_probe, "
 	"d.last_result, d.name IS NOT NULL, b.id IS NOT NULL, "
-	"(SELECT c.requested FROM queue_command c WHERE c.arg = ?1 AND "
-	"c.verb = 'flush' ORDER BY c.requested DESC LIMIT 1), "
-	"(SELECT c.done FROM queue_command c WHERE c.arg = ?1 AND c.verb = "
-	"'flush' ORDER BY c.requested DESC LIMIT 1), "
-	"(SELECT c.requester FROM queue_command c WHERE c.arg = ?1 AND "
-	"c.verb = 'flush' ORDER BY c.requested DESC LIMIT 1), "
+	"c.requested, c.done, c.requester, "
 	"CASE WHEN ?2 THEN (SELECT min(r.next_attempt) FROM queue_message m "
 	"JOIN queue_recipient r ON r.message_id = m.id WHERE m.domain = ?1 "
 	"AND m.held = 0 AND r.state = 'queued') END "
@@ -63,7 +64,10 @@ static const char qv_dom_sql[] = "SELECT b.idn, a.name, b.notify, q.n, "
 	"LEFT JOIN backupmx b ON b.domain = ?1 "
 	"LEFT JOIN account a ON a.id = b.owner_id "
 	"LEFT JOIN destination d ON d.name = ?1 "
-	"LEFT JOIN queue_total t ON t.domain = ?1";
+	"LEFT JOIN queue_total t ON t.domain = ?1 "
+	"LEFT JOIN queue_command c ON c.id = (SELECT c2.id FROM queue_command "
+	"c2 WHERE c2.arg = ?1 AND c2.verb = 'flush' ORDER BY c2.requested DESC "
+	"LIMIT 1)";
 
 static int64_t
 qv_i64(sqlite3_stmt *st, int col)
@@ -183,7 +187,7 @@ qview_domain(struct db *db, const struct actor *who, const char *domain,
 	int rc;
 
 	memset(d, 0, sizeof(*d));
-	st = db_prepare(db, "SELECT 1 WHERE " QV_SCOPE("?3") " AND (EXISTS "
+	st = db_prepare(db, "SELECT 1 WHERE " QV_SCOPE_ONE("?3") " AND (EXISTS "
 	    "(SELECT 1 FROM backupmx WHERE domain = ?3) OR EXISTS (SELECT 1 "
 	    "FROM queue_message WHERE domain = ?3))", "iIs", who->admin,
 	    who->account_id, domain);
@@ -316,6 +320,21 @@ qview_messages_free(struct qview_msg *v, size_t n)
 
 /* --- pictures ------------------------------------------------------------ */
 
+#define QV_AGES(where, scope) "SELECT sum(a < ?5), sum(a >= ?5 AND a < ?6), " \
+	"sum(a >= ?6 AND a < ?7), sum(a >= ?7 AND a < ?8), sum(a >= ?8 AND " \
+	"a < ?9), sum(a >= ?9 AND a < ?10), sum(a >= ?10) FROM (SELECT ?4 - " \
+	"m.arrival AS a FROM queue_message m WHERE " where " AND " scope ")"
+static const char qv_ages_dom[] = QV_AGES("m.domain = ?3",
+	QV_SCOPE_ONE("?3"));
+static const char qv_ages_all[] = QV_AGES("?3 IS NULL", QV_SCOPE("m.domain"));
+
+#define QV_HIST(where, scope) "SELECT s.hour, sum(s.queued), sum(s.bytes), " \
+	"sum(s.delivered), sum(s.bounced) FROM queue_stat s WHERE s.hour >= " \
+	"?4 AND " where " AND " scope " GROUP BY s.hour"
+static const char qv_hist_dom[] = QV_HIST("s.domain = ?3",
+	QV_SCOPE_ONE("?3"));
+static const char qv_hist_all[] = QV_HIST("?3 IS NULL", QV_SCOPE("s.domain"));
+
 int
 qview_ages(struct db *db, const struct actor *who, const char *domain,
     int64_t now, int64_t bins[QVIEW_AGE_BINS])
@@ -324,12 +343,10 @@ qview_ages(struct db *db, const struct actor *who, const char *domain,
 	const int64_t *b = qview_age_bounds;
 	int i;
 
-	st = db_prepare(db, "SELECT sum(a < ?5), sum(a >= ?5 AND a < ?6), "
-	    "sum(a >= ?6 AND a < ?7), sum(a >= ?7 AND a < ?8), sum(a >= ?8 AND "
-	    "a < ?9), sum(a >= ?9 AND a < ?10), sum(a >= ?10) FROM (SELECT ?4 - "
-	    "m.arrival AS a FROM queue_message m WHERE (?3 IS NULL OR m.domain "
-	    "= ?3) AND " QV_SCOPE("m.domain") ")", "iIsIIIIIII", who->admin,
-	    who->account_id, domain, now, b[0], b[1], b[2], b[3], b[4], b[5]);
+	/* One statement per case, so that a domain's uses its index. */
+	st = db_prepare(db, domain != NULL ? qv_ages_dom : qv_ages_all,
+	    "iIsIIIIIII", who->admin, who->account_id, domain, now, b[0], b[1],
+	    b[2], b[3], b[4], b[5]);
 	if (st == NULL || db_step(db, st) != 1)
 		return STORE_ERROR;
 	for (i = 0; i < QVIEW_AGE_BINS; i++)
@@ -350,11 +367,8 @@ qview_history(struct db *db, const struct actor *who, const char *domain,
 		memset(&out[i], 0, sizeof(out[i]));
 		out[i].hour = first + (int64_t)i * 3600;
 	}
-	st = db_prepare(db, "SELECT s.hour, sum(s.queued), sum(s.bytes), "
-	    "sum(s.delivered), sum(s.bounced) FROM queue_stat s WHERE s.hour "
-	    ">= ?4 AND (?3 IS NULL OR s.domain = ?3) AND " QV_SCOPE("s.domain")
-	    " GROUP BY s.hour", "iIsI", who->admin, who->account_id, domain,
-	    first);
+	st = db_prepare(db, domain != NULL ? qv_hist_dom : qv_hist_all, "iIsI",
+	    who->admin, who->account_id, domain, first);
 	if (st == NULL)
 		return STORE_ERROR;
 	while ((rc = db_step(db, st)) == 1) {
