@@ -147,7 +147,6 @@ page_metrics(struct req *r)
 		http_text(r, 500, "metrics unavailable\n");
 		return;
 	}
-	http_header(r, "Cache-Control", "no-store");
 	http_send(r, 200, "text/plain; version=0.0.4; charset=utf-8", out.buf,
 	    out.len);
 	sbuf_free(&out);

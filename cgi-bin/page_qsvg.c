@@ -45,7 +45,6 @@ svg_text(struct sbuf *b, const char *s)
 static void
 svg_send(struct req *r, struct sbuf *b)
 {
-	http_header(r, "Cache-Control", "no-store");
 	http_send(r, 200, "image/svg+xml; charset=utf-8", b->buf, b->len);
 	sbuf_free(b);
 }
