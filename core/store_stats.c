@@ -15,23 +15,69 @@ stats_run(struct db *db, sqlite3_stmt *st)
 	return st != NULL && db_run(db, st, NULL) == 0 ? 0 : -1;
 }
 
+struct stats_row {
+	char	domain[VALID_NAME_MAX];
+	int64_t	n, bytes;
+};
+
+/* The queue per domain, read outside any write transaction (WAL: the
+ * relay's commits go on meanwhile); *v malloc'd. */
+static int
+stats_read(struct db *db, struct stats_row **v, size_t *n)
+{
+	struct stats_row *nv;
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	st = db_prepare(db, "SELECT domain, count(*), sum(size) FROM "
+	    "queue_message GROUP BY domain", "");
+	if (st == NULL)
+		return -1;
+	while ((rc = db_step(db, st)) == 1) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((nv = realloc(*v, cap * sizeof(**v))) == NULL) {
+				db_done(db, st);
+				return -1;
+			}
+			*v = nv;
+		}
+		util_strlcpy((*v)[*n].domain, db_text(st, 0),
+		    sizeof((*v)[0].domain));
+		(*v)[*n].n = sqlite3_column_int64(st, 1);
+		(*v)[(*n)++].bytes = sqlite3_column_int64(st, 2);
+	}
+	return rc;
+}
+
 int
 stats_sample(struct db *db, int64_t now, int64_t keep)
 {
 	int64_t hour = now - now % 3600;
+	struct stats_row *v;
+	size_t n, i;
 	int rc = 0;
 
-	if (db_begin(db) == -1)
+	if (stats_read(db, &v, &n) == -1) {
+		free(v);
 		return STORE_ERROR;
-	/* Domains that drained since the hour's last sample show 0. */
+	}
+	if (db_begin(db) == -1) {
+		free(v);
+		return STORE_ERROR;
+	}
+	/* Domains without queued mail now show 0 for this hour. */
 	rc |= stats_run(db, db_prepare(db, "UPDATE queue_stat SET queued = 0, "
-	    "bytes = 0 WHERE hour = ? AND queued > 0 AND domain NOT IN "
-	    "(SELECT domain FROM queue_message)", "I", hour));
-	rc |= stats_run(db, db_prepare(db, "INSERT INTO queue_stat (domain, "
-	    "hour, queued, bytes) SELECT domain, ?, count(*), sum(size) FROM "
-	    "queue_message GROUP BY domain ON CONFLICT (domain, hour) DO "
-	    "UPDATE SET queued = excluded.queued, bytes = excluded.bytes", "I",
-	    hour));
+	    "bytes = 0 WHERE hour = ? AND queued > 0", "I", hour));
+	for (i = 0; i < n && rc == 0; i++)
+		rc |= stats_run(db, db_prepare(db, "INSERT INTO queue_stat "
+		    "(domain, hour, queued, bytes) VALUES (?1, ?2, ?3, ?4) ON "
+		    "CONFLICT (domain, hour) DO UPDATE SET queued = ?3, bytes = "
+		    "?4", "sIII", v[i].domain, hour, v[i].n, v[i].bytes));
+	free(v);
 	rc |= stats_run(db, db_prepare(db, "DELETE FROM queue_stat WHERE hour "
 	    "< ?", "I", now - keep));
 	/* Commands carried out long ago have served their purpose. */
