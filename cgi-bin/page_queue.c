@@ -520,13 +520,31 @@ pq_dom_flush_state(struct tpl *t, const struct qview_dom *x, int64_t now)
 }
 
 static void
+pq_msg_pager(struct tpl *t, const char *domain, const struct pq_msgq *q,
+    int64_t pages)
+{
+	struct tpl *p;
+
+	if (pages <= 1)
+		return;
+	p = tpl_section(t, "PAGER");
+	tpl_set_int(p, "PAGE", q->page);
+	tpl_set_int(p, "PAGES", pages);
+	if (q->page > 1)
+		pq_msg_href(tpl_section(p, "PREV"), domain, q, q->sort, q->desc,
+		    q->page - 1);
+	if (q->page < pages)
+		pq_msg_href(tpl_section(p, "NEXT"), domain, q, q->sort, q->desc,
+		    q->page + 1);
+}
+
+static void
 pq_dom_render(struct req *r, const struct qview_dom *x, const struct pq_msgq *q,
     const struct qview_msg *m, size_t n, int64_t total)
 {
 	struct page_view pv;
-	struct tpl *t, *table, *p;
-	int64_t now = util_now(), pages = (total + PQ_MSG_PER_PAGE - 1) /
-	    PQ_MSG_PER_PAGE;
+	struct tpl *t, *table;
+	int64_t now = util_now();
 	char title[VALID_NAME_MAX * 4 + 16];
 	size_t i;
 
@@ -562,17 +580,8 @@ pq_dom_render(struct req *r, const struct qview_dom *x, const struct pq_msgq *q,
 			pq_msg_row(table, x->domain, &m[i], now);
 	} else
 		tpl_show(t, q->sender[0] || q->rcpt[0] ? "NO_MATCH" : "NO_MSG");
-	if (pages > 1) {
-		p = tpl_section(t, "PAGER");
-		tpl_set_int(p, "PAGE", q->page);
-		tpl_set_int(p, "PAGES", pages);
-		if (q->page > 1)
-			pq_msg_href(tpl_section(p, "PREV"), x->domain, q,
-			    q->sort, q->desc, q->page - 1);
-		if (q->page < pages)
-			pq_msg_href(tpl_section(p, "NEXT"), x->domain, q,
-			    q->sort, q->desc, q->page + 1);
-	}
+	pq_msg_pager(t, x->domain, q, (total + PQ_MSG_PER_PAGE - 1) /
+	    PQ_MSG_PER_PAGE);
 	page_finish(r, &pv, 200);
 }
 

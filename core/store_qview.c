@@ -598,6 +598,7 @@ qview_headers(const char *spool_dir, const char *id, size_t max)
 	char path[4200], line[1024];
 	struct sbuf sb;
 	size_t len;
+	int at_start = 1;
 	FILE *fp;
 
 	if (!qv_valid_id(id) || (size_t)snprintf(path, sizeof(path),
@@ -608,10 +609,13 @@ qview_headers(const char *spool_dir, const char *id, size_t max)
 	sbuf_puts(&sb, "");
 	while (sb.len < max && fgets(line, sizeof(line), fp) != NULL) {
 		len = strcspn(line, "\r\n");
-		if (len == 0 && (line[0] == '\r' || line[0] == '\n'))
-			break;	/* the empty line: the body follows */
+		/* the empty line (not the end of a long line): the body */
+		if (len == 0 && at_start && (line[0] == '\r' ||
+		    line[0] == '\n'))
+			break;
 		sbuf_add(&sb, line, len);
-		if (line[len] != '\0')	/* a line end, not a cut long line */
+		at_start = line[len] != '\0';	/* a line end, not a cut */
+		if (at_start)
 			sbuf_add(&sb, "\n", 1);
 	}
 	fclose(fp);

@@ -368,4 +368,25 @@ check "... nothing queued for shop.test" \
     test -z "$(metric x5 backupmx_queue_messages shop.test)"
 wait_for 30 notice drained shop.test && ok "the owner is told the queue drained" ||
     not_ok "the owner is told the queue drained"
+
+# --- paging: 30 messages held (the relay leaves them alone) ----------------
+
+q "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30)
+    INSERT INTO queue_message (id, node, domain, sender, size, arrival,
+    expires, held) SELECT printf('PAGE%012d', i), 'other.node', 'shop.test',
+    printf('p%02d@sender.example', i), 1000 + i, 1000000 + i,
+    strftime('%s', 'now') + 86400, 1 FROM n;
+    INSERT INTO queue_recipient (message_id, address, next_attempt)
+    SELECT id, 'pg@shop.test', 0 FROM queue_message WHERE id LIKE 'PAGE%';"
+web_get alice pg1 /queue/shop.test
+check "paging: 25 messages on the first page" \
+    test "$(grep -c 'data-id=' "$T/pg1.b")" = 25
+has pg1 'Page 1 of 2' "... page 1 of 2"
+has pg1 'href="/queue/shop.test?page=2" rel="next"' "... with a link to the next"
+web_get alice pg2 '/queue/shop.test?sort=size&dir=desc&page=2'
+check "page 2 (by size, descending) has the 5 smallest" \
+    test "$(grep -o 'data-id="[^"]*"' "$T/pg2.b" | tr '\n' ' ')" = \
+    'data-id="PAGE000000000005" data-id="PAGE000000000004" data-id="PAGE000000000003" data-id="PAGE000000000002" data-id="PAGE000000000001" '
+has pg2 'href="/queue/shop.test?sort=size&amp;dir=desc" rel="prev"' \
+    "... the link back keeps the order"
 finish
