@@ -245,13 +245,9 @@ qview_domain(struct db *db, const struct actor *who, const char *domain,
 	"FROM queue_recipient r WHERE r.message_id = m.id), (SELECT " \
 	"max(r.attempts) FROM queue_recipient r WHERE r.message_id = m.id), " \
 	"(SELECT min(r.next_attempt) FROM queue_recipient r WHERE " \
-	"r.message_id = m.id AND r.state = 'queued'), (SELECT " \
-	"max(r.last_attempt) FROM queue_recipient r WHERE r.message_id = " \
-	"m.id), (SELECT r.last_error FROM queue_recipient r WHERE " \
-	"r.message_id = m.id AND r.last_error IS NOT NULL ORDER BY " \
-	"r.last_attempt DESC LIMIT 1), (SELECT r.last_dsn FROM " \
-	"queue_recipient r WHERE r.message_id = m.id AND r.last_dsn IS NOT " \
-	"NULL ORDER BY r.last_attempt DESC LIMIT 1) "
+	"r.message_id = m.id AND r.state = 'queued'), (SELECT r.last_error " \
+	"FROM queue_recipient r WHERE r.message_id = m.id AND r.last_error IS " \
+	"NOT NULL ORDER BY r.last_attempt DESC LIMIT 1) "
 #define QV_MSG_WHERE "FROM queue_message m WHERE m.domain = ?1 AND (?2 IS " \
 	"NULL OR instr(lower(m.sender), lower(?2)) > 0) AND (?3 IS NULL OR " \
 	"EXISTS (SELECT 1 FROM queue_recipient r WHERE r.message_id = m.id " \
@@ -277,10 +273,8 @@ qv_msg_row(sqlite3_stmt *st, struct qview_msg *m)
 	m->held = sqlite3_column_int(st, 5);
 	m->attempts = sqlite3_column_int(st, 7);
 	m->next_attempt = qv_i64(st, 8);
-	m->last_attempt = qv_i64(st, 9);
-	util_strlcpy(m->last_dsn, db_text(st, 11), sizeof(m->last_dsn));
 	m->rcpts = strdup(db_text(st, 6));
-	m->last_error = strdup(db_text(st, 10));
+	m->last_error = strdup(db_text(st, 9));
 	return m->rcpts != NULL && m->last_error != NULL ? 0 : -1;
 }
 

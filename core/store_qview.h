@@ -77,9 +77,8 @@ struct qview_msgq {
 struct qview_msg {
 	char	id[32];
 	char	sender[VALID_ADDR_MAX];
-	int64_t	size, arrival, expires, next_attempt, last_attempt;
+	int64_t	size, arrival, expires, next_attempt;
 	int	attempts, held;
-	char	last_dsn[16];
 	char	*rcpts;		/* "address state\n" per recipient */
 	char	*last_error;	/* the latest reply or reason, "" none */
 };
