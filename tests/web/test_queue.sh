@@ -331,6 +331,9 @@ wait_for 10 bash -c "echo >/dev/tcp/127.0.0.1/$PRIM" 2>/dev/null
 sleep 1
 check "with the primary up nothing moves before Deliver now (next probe in 300 s)" \
     test "$(q "SELECT count(*) FROM queue_message WHERE domain = 'shop.test'")" = 2
+web_post root h3 "/queue/shop.test/$id2/hold"
+wait_for 10 held 1 && ok "an admin holds one of them again" ||
+    not_ok "an admin holds one of them again"
 web_post alice fl1 /queue/shop.test/flush
 expect fl1 303 "Deliver now"
 check "... back to the page with a notice" \
@@ -342,9 +345,17 @@ case $(location fl2) in
 esac
 check "... one request in the queue_command table" \
     test "$(q "SELECT count(*) FROM queue_command WHERE verb = 'flush'")" = 1
+gone1() { [ "$(q "SELECT count(*) FROM queue_message WHERE id = '$id1'")" = 0 ]; }
+wait_for 30 gone1 && ok "the relay delivers what is not held" ||
+    not_ok "the relay delivers what is not held"
+sleep 1
+check "... the held message stays queued and undelivered" \
+    test "$(q "SELECT held FROM queue_message WHERE id = '$id2'")" = 1 -a \
+    "$(ls "$T"/primary/*.eml 2>/dev/null | wc -l)" = 1
+web_post root h4 "/queue/shop.test/$id2/release"
 empty() { [ "$(q "SELECT count(*) FROM queue_message WHERE domain = 'shop.test'")" = 0 ]; }
-wait_for 30 empty && ok "the relay delivers everything" ||
-    not_ok "the relay delivers everything"
+wait_for 30 empty && ok "released, it is delivered too: the queue is empty" ||
+    not_ok "released, it is delivered too: the queue is empty"
 check "the fake primary has both messages" \
     test "$(ls "$T"/primary/*.eml 2>/dev/null | wc -l)" = 2
 grep -h -o '"to": \[[^]]*\]' "$T"/primary/*.json 2>/dev/null | sort |
