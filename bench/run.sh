@@ -243,9 +243,10 @@ if [ "${BENCH_CRASH:-1}" != 0 ]; then
 fi
 # The other benchmarks, each its own script with its own tables: drain
 # rate after an outage (issue 4), probes with 10,000 destinations down,
-# the panel under wrk (issue 5).  BENCH_ONLY_INBOUND=1 skips them.
+# the panel under wrk (issue 5), the queue dashboards (issue 7).
+# BENCH_ONLY_INBOUND=1 skips them.
 if [ "${BENCH_ONLY_INBOUND:-0}" != 1 ]; then
-	for b in drain probes panel; do
+	for b in drain probes panel queue; do
 		echo
 		bash "bench/$b.sh"
 	done

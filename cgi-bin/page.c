@@ -32,6 +32,7 @@ static const struct page_route *const page_tables[] = {
 	page_bmx_routes,
 	page_zone_routes,
 	page_api_routes,
+	page_queue_routes,
 };
 
 
@@ -163,6 +164,7 @@ page_nav(const struct req *r, struct page_view *v)
 		{ "/portfolio", "Portfolio", 0 },
 		{ "/backupmx", "BackupMX", 0 },
 		{ "/zones", "Zones", 0 },
+		{ "/queue", "Queue", 0 },
 		{ "/api", "API", 0 },
 		{ "/account", "Account", 0 },
 		{ "/admin/users", "Users", 1 },

@@ -33,6 +33,7 @@ extern const struct page_route page_order_routes[];
 extern const struct page_route page_bmx_routes[];
 extern const struct page_route page_zone_routes[];
 extern const struct page_route page_api_routes[];
+extern const struct page_route page_queue_routes[];
 
 struct page_view {
 	struct tpl	*layout;

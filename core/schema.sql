@@ -218,3 +218,63 @@ CREATE TABLE zone_serial (
 	domain_id	INTEGER PRIMARY KEY REFERENCES domain(id) ON DELETE CASCADE,
 	serial		INTEGER NOT NULL
 );
+
+-- migration 8: queue dashboards: history, counters, owner notifications
+-- Hourly history per domain, kept 14 days (the relay prunes older rows):
+-- queued/bytes are the latest sample the relay took in that hour,
+-- delivered/bounced count recipients as their attempts are recorded.
+CREATE TABLE queue_stat (
+	domain		TEXT NOT NULL,
+	hour		INTEGER NOT NULL,	-- start of the hour
+	queued		INTEGER NOT NULL DEFAULT 0,
+	bytes		INTEGER NOT NULL DEFAULT 0,
+	delivered	INTEGER NOT NULL DEFAULT 0,
+	bounced		INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (domain, hour)
+);
+CREATE INDEX queue_stat_hour ON queue_stat(hour);
+
+-- Counters that only grow (Prometheus counters) and the last delivery.
+CREATE TABLE queue_total (
+	domain		TEXT PRIMARY KEY,
+	delivered	INTEGER NOT NULL DEFAULT 0,
+	bounced		INTEGER NOT NULL DEFAULT 0,
+	last_delivery	INTEGER
+);
+
+-- Every recorded attempt that ends a recipient counts where it belongs.
+CREATE TRIGGER queue_attempt_count AFTER INSERT ON queue_attempt
+WHEN NEW.status IN ('sent', 'bounced')
+BEGIN
+	INSERT INTO queue_stat (domain, hour, delivered, bounced)
+	SELECT m.domain, NEW.at - NEW.at % 3600, NEW.status = 'sent',
+	    NEW.status = 'bounced' FROM queue_message m WHERE m.id =
+	    NEW.message_id
+	ON CONFLICT (domain, hour) DO UPDATE SET
+	    delivered = delivered + excluded.delivered,
+	    bounced = bounced + excluded.bounced;
+	INSERT INTO queue_total (domain, delivered, bounced, last_delivery)
+	SELECT m.domain, NEW.status = 'sent', NEW.status = 'bounced',
+	    CASE WHEN NEW.status = 'sent' THEN NEW.at END FROM queue_message m
+	    WHERE m.id = NEW.message_id
+	ON CONFLICT (domain) DO UPDATE SET
+	    delivered = delivered + excluded.delivered,
+	    bounced = bounced + excluded.bounced,
+	    last_delivery = coalesce(excluded.last_delivery, last_delivery);
+END;
+
+-- The owner is told when mail starts queuing for a domain (notify = 1).
+ALTER TABLE backupmx ADD COLUMN notify INTEGER NOT NULL DEFAULT 1;
+-- A domain whose owner was told that mail is queuing, until it drains.
+CREATE TABLE queue_notice (
+	domain		TEXT PRIMARY KEY,
+	since		INTEGER NOT NULL,
+	last_sent	INTEGER NOT NULL
+);
+
+-- The dashboards page a domain's queue by arrival and sum it up from the
+-- index alone (count, bytes, oldest, first expiry, held); "deliver now"
+-- looks up the domain's latest flush.
+CREATE INDEX queue_message_domain_arrival ON queue_message(domain, arrival,
+    expires, size, held);
+CREATE INDEX queue_command_arg ON queue_command(arg, verb, requested);

@@ -132,6 +132,43 @@ queue_record_one(struct db *db, const char *id, const struct queue_result *r,
 }
 
 /*
+ * The dashboards' counters for a message that leaves the queue without
+ * attempt rows (all recipients final): what the queue_attempt_count
+ * trigger adds per recorded attempt, summed once for the message.
+ */
+static int
+queue_count_final(struct db *db, const struct queue_record_req *q,
+    int64_t now)
+{
+	sqlite3_stmt *st;
+	int64_t sent = 0, bounced = 0;
+	size_t i;
+
+	for (i = 0; i < q->n; i++) {
+		if (strcmp(q->res[i].state, "sent") == 0)
+			sent++;
+		else if (strcmp(q->res[i].state, "bounced") == 0)
+			bounced++;
+	}
+	st = db_prepare(db, "INSERT INTO queue_stat (domain, hour, delivered, "
+	    "bounced) SELECT domain, ?2, ?3, ?4 FROM queue_message WHERE id = ?1 "
+	    "ON CONFLICT (domain, hour) DO UPDATE SET delivered = delivered + "
+	    "excluded.delivered, bounced = bounced + excluded.bounced", "sIII",
+	    q->id, now - now % 3600, sent, bounced);
+	if (st == NULL || db_run(db, st, NULL) == -1)
+		return STORE_ERROR;
+	st = db_prepare(db, "INSERT INTO queue_total (domain, delivered, "
+	    "bounced, last_delivery) SELECT domain, ?2, ?3, CASE WHEN ?2 > 0 "
+	    "THEN ?4 END FROM queue_message WHERE id = ?1 ON CONFLICT (domain) "
+	    "DO UPDATE SET delivered = delivered + excluded.delivered, bounced "
+	    "= bounced + excluded.bounced, last_delivery = "
+	    "coalesce(excluded.last_delivery, last_delivery)", "sIII", q->id,
+	    sent, bounced, now);
+	return st != NULL && db_run(db, st, NULL) == 0 ? STORE_OK :
+	    STORE_ERROR;
+}
+
+/*
  * One message's outcomes inside the open transaction.  When every
  * recipient that was queued reached a final state, the row simply goes
  * (its recipients and attempts with it): one DELETE instead of an UPDATE
@@ -157,6 +194,8 @@ queue_record_in(struct db *db, struct queue_record_req *q, int64_t now)
 		left = sqlite3_column_int(st, 0);
 		db_done(db, st);
 	}
+	if (q->all_final && queue_count_final(db, q, now) != STORE_OK)
+		return STORE_ERROR;
 	if (q->all_final || left == 0) {
 		st = db_prepare(db, "DELETE FROM queue_message WHERE id = ?", "s",
 		    q->id);

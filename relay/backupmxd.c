@@ -35,6 +35,7 @@
 #include "config.h"
 #include "dns.h"
 #include "log.h"
+#include "notify.h"
 #include "policy.h"
 #include "scheduler.h"
 #include "smtp_session.h"
@@ -387,6 +388,7 @@ relay_sched_start(void)
 	so.lifetime = d.cf.max_queue_lifetime;
 	so.port = (int)d.cf.delivery_port;
 	so.concurrency = (int)d.cf.delivery_concurrency;
+	notify_init(d.cf.myhostname, d.cf.panel_url, d.cf.max_queue_lifetime);
 	if (sched_start(&so, err, sizeof(err)) == -1)
 		fatal("%s", err);
 }

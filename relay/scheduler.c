@@ -12,8 +12,10 @@
 #include "attempt.h"
 #include "dns.h"
 #include "log.h"
+#include "notify.h"
 #include "scheduler.h"
 #include "spool.h"
+#include "stats.h"
 #include "store.h"
 #include "util.h"
 
@@ -486,6 +488,8 @@ sched_tick(struct db *db)
 	size_t n, i;
 
 	sched_commands(db);
+	stats_tick(db);		/* charts and owner notices (stats.c, */
+	notify_tick(db);	/* notify.c): each paces itself */
 	queue_expired(db, sc.o.node, util_now(), sched_expire_one, db);
 	if (queue_due_dests(db, sc.o.node, util_now(), &due, &n) != STORE_OK)
 		return;

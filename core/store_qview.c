@@ -1,0 +1,617 @@
+/*
+ * store_qview — the queue dashboards' SQL.  See store_qview.h.
+ *
+ * Every page costs work in proportion to what it shows: the overview
+ * pages BackupMX records by name and sums each shown domain's messages
+ * through the domain index; a domain page reads one page of its messages
+ * through (domain, arrival).  Nothing here scans the whole queue except
+ * the admin's "queued only" filter and /metrics.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_qview.h"
+#include "util.h"
+
+const int64_t qview_age_bounds[QVIEW_AGE_BINS - 1] = {
+	3600, 6 * 3600, 86400, 3 * 86400, 7 * 86400, 14 * 86400
+};
+const char *const qview_age_labels[QVIEW_AGE_BINS] = {
+	"under 1 hour", "1-6 hours", "6-24 hours", "1-3 days", "3-7 days",
+	"7-14 days", "over 14 days"
+};
+
+/* Is one domain in the view of actor (?1 admin, ?2 account)?  Two
+ * lookups by name: cheap for one domain. */
+#define QV_SCOPE_ONE(col) "(?1 = 1 OR EXISTS (SELECT 1 FROM backupmx b " \
+	"WHERE b.domain = " col " AND b.owner_id = ?2) OR EXISTS (SELECT 1 " \
+	"FROM domain d WHERE d.name = " col " AND d.account_id = ?2))"
+/* The same for a column of many rows: the actor's domains are listed
+ * once per statement. */
+#define QV_SCOPE(col) "(?1 = 1 OR " col " IN (SELECT b.domain FROM backupmx " \
+	"b WHERE b.owner_id = ?2) OR " col " IN (SELECT d.name FROM domain d " \
+	"WHERE d.account_id = ?2))"
+
+/* The domains of the overview: records in scope, by owner if asked; an
+ * admin's "queued only" adds domains without a record (bounces). */
+static const char qv_doms_page[] = "WITH doms(domain) AS (SELECT b.domain "
+	"FROM backupmx b JOIN account a ON a.id = b.owner_id WHERE (?1 = 1 OR "
+	"b.owner_id = ?2) AND (?3 IS NULL OR a.name = ?3) UNION SELECT "
+	"DISTINCT m.domain FROM queue_message m WHERE ?1 = 1 AND ?3 IS NULL "
+	"AND ?4 = 1) SELECT domain FROM doms WHERE (?4 = 0 OR EXISTS (SELECT "
+	"1 FROM queue_message q WHERE q.domain = doms.domain)) ORDER BY domain "
+	"LIMIT ?5 OFFSET ?6";
+static const char qv_doms_count[] = "WITH doms(domain) AS (SELECT b.domain "
+	"FROM backupmx b JOIN account a ON a.id = b.owner_id WHERE (?1 = 1 OR "
+	"b.owner_id = ?2) AND (?3 IS NULL OR a.name = ?3) UNION SELECT "
+	"DISTINCT m.domain FROM queue_message m WHERE ?1 = 1 AND ?3 IS NULL "
+	"AND ?4 = 1) SELECT count(*) FROM doms WHERE (?4 = 0 OR EXISTS "
+	"(SELECT 1 FROM queue_message q WHERE q.domain = doms.domain))";
+
+/*
+ * Without "queued only", the records alone, walked in name order through
+ * an index (backupmx_owner, or the unique domain index): no sort, no
+ * temporary table.  [0] a customer's own, [1] an admin's by owner name,
+ * [2] an admin's all.  Parameters as above: every variant names them
+ * all (in a constant "IS NOT NULL" term) so that one binding fits all.
+ */
+static const char *const qv_recs_page[3] = {
+	"SELECT b.domain FROM backupmx b WHERE b.owner_id = ?2 AND ?1 + ?4 + "
+	"coalesce(?3, 0) IS NOT NULL ORDER BY b.domain LIMIT ?5 OFFSET ?6",
+	"SELECT b.domain FROM backupmx b WHERE b.owner_id = (SELECT a.id FROM "
+	"account a WHERE a.name = ?3) AND ?1 + ?2 + ?4 IS NOT NULL ORDER BY "
+	"b.domain LIMIT ?5 OFFSET ?6",
+	"SELECT b.domain FROM backupmx b WHERE ?1 + ?2 + ?4 + coalesce(?3, 0) "
+	"IS NOT NULL ORDER BY b.domain LIMIT ?5 OFFSET ?6",
+};
+static const char *const qv_recs_count[3] = {
+	"SELECT count(*) FROM backupmx b WHERE b.owner_id = ?2 AND ?1 + ?4 + "
+	"coalesce(?3, 0) IS NOT NULL",
+	"SELECT count(*) FROM backupmx b WHERE b.owner_id = (SELECT a.id FROM "
+	"account a WHERE a.name = ?3) AND ?1 + ?2 + ?4 IS NOT NULL",
+	"SELECT count(*) FROM backupmx b WHERE ?1 + ?2 + ?4 + coalesce(?3, 0) "
+	"IS NOT NULL",
+};
+
+/* The statement for the overview's page (count: its total). */
+static const char *
+qv_doms_sql(const struct actor *who, const struct qview_overq *q, int count)
+{
+	int k = !who->admin ? 0 : q->customer != NULL ? 1 : 2;
+
+	if (q->only_queued)
+		return count ? qv_doms_count : qv_doms_page;
+	return count ? qv_recs_count[k] : qv_recs_page[k];
+}
+
+/* Everything about one domain but its messages, in one statement. */
+static const char qv_dom_sql[] = "SELECT b.idn, a.name, b.notify, q.n, "
+	"q.bytes, q.held, q.oldest, q.first_exp, t.delivered, t.bounced, "
+	"t.last_delivery, d.last_probe, d.last_ok, d.next_probe, "
+	"d.last_result, d.name IS NOT NULL, b.id IS NOT NULL, "
+	"c.requested, c.done, c.requester, "
+	"CASE WHEN ?2 THEN (SELECT min(r.next_attempt) FROM queue_message m "
+	"JOIN queue_recipient r ON r.message_id = m.id WHERE m.domain = ?1 "
+	"AND m.held = 0 AND r.state = 'queued') END "
+	"FROM (SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes, "
+	"coalesce(sum(held), 0) AS held, min(arrival) AS oldest, min(expires) "
+	"AS first_exp FROM queue_message WHERE domain = ?1) q "
+	"LEFT JOIN backupmx b ON b.domain = ?1 "
+	"LEFT JOIN account a ON a.id = b.owner_id "
+	"LEFT JOIN destination d ON d.name = ?1 "
+	"LEFT JOIN queue_total t ON t.domain = ?1 "
+	"LEFT JOIN queue_command c ON c.id = (SELECT c2.id FROM queue_command "
+	"c2 WHERE c2.arg = ?1 AND c2.verb = 'flush' ORDER BY c2.requested DESC "
+	"LIMIT 1)";
+
+static int64_t
+qv_i64(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_int64(st, col);
+}
+
+static void
+qv_dom_row(sqlite3_stmt *st, struct qview_dom *d)
+{
+	util_strlcpy(d->idn, db_text(st, 0), sizeof(d->idn));
+	util_strlcpy(d->owner, db_text(st, 1), sizeof(d->owner));
+	d->notify = sqlite3_column_int(st, 2);
+	d->nmsg = qv_i64(st, 3);
+	d->bytes = qv_i64(st, 4);
+	d->held = qv_i64(st, 5);
+	d->oldest = qv_i64(st, 6);
+	d->first_expiry = qv_i64(st, 7);
+	d->delivered = qv_i64(st, 8);
+	d->bounced = qv_i64(st, 9);
+	d->last_delivery = qv_i64(st, 10);
+	d->dest.last_probe = qv_i64(st, 11);
+	d->dest.last_ok = qv_i64(st, 12);
+	d->dest.next_probe = qv_i64(st, 13);
+	util_strlcpy(d->dest.last_result, db_text(st, 14),
+	    sizeof(d->dest.last_result));
+	d->dest.known = sqlite3_column_int(st, 15);
+	d->has_record = sqlite3_column_int(st, 16);
+	d->flush_requested = qv_i64(st, 17);
+	d->flush_done = qv_i64(st, 18);
+	util_strlcpy(d->flush_by, db_text(st, 19), sizeof(d->flush_by));
+	d->next_attempt = qv_i64(st, 20);
+	if (d->idn[0] == '\0')
+		util_strlcpy(d->idn, d->domain, sizeof(d->idn));
+}
+
+/* Fill d for d->domain; with_next adds the earliest next attempt. */
+static int
+qv_dom_fill(struct db *db, struct qview_dom *d, int with_next)
+{
+	sqlite3_stmt *st;
+
+	st = db_prepare(db, qv_dom_sql, "si", d->domain, with_next);
+	if (st == NULL || db_step(db, st) != 1)
+		return STORE_ERROR;
+	qv_dom_row(st, d);
+	db_done(db, st);
+	return STORE_OK;
+}
+
+static int
+qv_overview_sum(struct db *db, const struct actor *who,
+    const struct qview_overq *q, struct qview_sum *sum)
+{
+	sqlite3_stmt *st;
+
+	memset(sum, 0, sizeof(*sum));
+	st = db_prepare(db, qv_doms_sql(who, q, 1), "iIsi", who->admin, who->account_id,
+	    q->customer, q->only_queued);
+	if (st == NULL || db_step(db, st) != 1)
+		return STORE_ERROR;
+	sum->ndom = qv_i64(st, 0);
+	db_done(db, st);
+	return STORE_OK;
+}
+
+int
+qview_overview(struct db *db, const struct actor *who, struct qview_overq *q,
+    struct qview_dom **list, size_t *n, struct qview_sum *sum)
+{
+	struct qview_dom *v;
+	sqlite3_stmt *st;
+	int64_t pages;
+	size_t i;
+	int rc;
+
+	*list = NULL;
+	*n = 0;
+	if (qv_overview_sum(db, who, q, sum) != STORE_OK)
+		return STORE_ERROR;
+	pages = (sum->ndom + q->per_page - 1) / q->per_page;
+	if (q->page > pages)
+		q->page = pages;
+	if (q->page < 1)
+		q->page = 1;
+	if ((v = calloc((size_t)q->per_page, sizeof(*v))) == NULL)
+		return STORE_ERROR;
+	st = db_prepare(db, qv_doms_sql(who, q, 0), "iIsiII", who->admin,
+	    who->account_id, q->customer, q->only_queued, q->per_page,
+	    (q->page - 1) * q->per_page);
+	if (st == NULL) {
+		free(v);
+		return STORE_ERROR;
+	}
+	while ((rc = db_step(db, st)) == 1 && *n < (size_t)q->per_page)
+		util_strlcpy(v[(*n)++].domain, db_text(st, 0),
+		    sizeof(v[0].domain));
+	if (rc == 1)
+		db_done(db, st);
+	for (i = 0; rc != -1 && i < *n; i++)
+		if (qv_dom_fill(db, &v[i], 0) != STORE_OK)
+			rc = -1;
+	if (rc == -1) {
+		free(v);
+		*n = 0;
+		return STORE_ERROR;
+	}
+	*list = v;
+	return STORE_OK;
+}
+
+int
+qview_domain(struct db *db, const struct actor *who, const char *domain,
+    struct qview_dom *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	st = db_prepare(db, "SELECT 1 WHERE " QV_SCOPE_ONE("?3") " AND (EXISTS "
+	    "(SELECT 1 FROM backupmx WHERE domain = ?3) OR EXISTS (SELECT 1 "
+	    "FROM queue_message WHERE domain = ?3))", "iIs", who->admin,
+	    who->account_id, domain);
+	if (st == NULL || (rc = db_step(db, st)) == -1)
+		return STORE_ERROR;
+	if (rc == 0) {
+		snprintf(db->err, sizeof(db->err), "no queue for %.200s", domain);
+		return STORE_NOTFOUND;
+	}
+	db_done(db, st);
+	util_strlcpy(d->domain, domain, sizeof(d->domain));
+	return qv_dom_fill(db, d, 1);
+}
+
+/* --- a domain's messages ------------------------------------------------- */
+
+#define QV_MSG_COLS "SELECT m.id, m.sender, m.size, m.arrival, m.expires, " \
+	"m.held, (SELECT group_concat(r.address || ' ' || r.state, char(10)) " \
+	"FROM queue_recipient r WHERE r.message_id = m.id), (SELECT " \
+	"max(r.attempts) FROM queue_recipient r WHERE r.message_id = m.id), " \
+	"(SELECT min(r.next_attempt) FROM queue_recipient r WHERE " \
+	"r.message_id = m.id AND r.state = 'queued'), (SELECT r.last_error " \
+	"FROM queue_recipient r WHERE r.message_id = m.id AND r.last_error IS " \
+	"NOT NULL ORDER BY r.last_attempt DESC LIMIT 1) "
+#define QV_MSG_WHERE "FROM queue_message m WHERE m.domain = ?1 AND (?2 IS " \
+	"NULL OR instr(lower(m.sender), lower(?2)) > 0) AND (?3 IS NULL OR " \
+	"EXISTS (SELECT 1 FROM queue_recipient r WHERE r.message_id = m.id " \
+	"AND instr(lower(r.address), lower(?3)) > 0)) "
+#define QV_MSG_SQL(order) QV_MSG_COLS QV_MSG_WHERE "ORDER BY " order \
+	", m.id LIMIT ?4 OFFSET ?5"
+
+static const char *const qv_msg_sql[3][2] = {
+	{ QV_MSG_SQL("m.arrival"), QV_MSG_SQL("m.arrival DESC") },
+	{ QV_MSG_SQL("m.size"), QV_MSG_SQL("m.size DESC") },
+	{ QV_MSG_SQL("m.sender"), QV_MSG_SQL("m.sender DESC") },
+};
+
+static int
+qv_msg_row(sqlite3_stmt *st, struct qview_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	util_strlcpy(m->id, db_text(st, 0), sizeof(m->id));
+	util_strlcpy(m->sender, db_text(st, 1), sizeof(m->sender));
+	m->size = qv_i64(st, 2);
+	m->arrival = qv_i64(st, 3);
+	m->expires = qv_i64(st, 4);
+	m->held = sqlite3_column_int(st, 5);
+	m->attempts = sqlite3_column_int(st, 7);
+	m->next_attempt = qv_i64(st, 8);
+	m->rcpts = strdup(db_text(st, 6));
+	m->last_error = strdup(db_text(st, 9));
+	return m->rcpts != NULL && m->last_error != NULL ? 0 : -1;
+}
+
+static int
+qv_msg_count(struct db *db, const struct qview_msgq *q, int64_t *total)
+{
+	sqlite3_stmt *st;
+
+	st = db_prepare(db, "SELECT count(*) " QV_MSG_WHERE, "sss", q->domain,
+	    q->sender, q->rcpt);
+	if (st == NULL || db_step(db, st) != 1)
+		return STORE_ERROR;
+	*total = qv_i64(st, 0);
+	db_done(db, st);
+	return STORE_OK;
+}
+
+int
+qview_messages(struct db *db, struct qview_msgq *q, struct qview_msg **list,
+    size_t *n, int64_t *total)
+{
+	struct qview_msg *v;
+	sqlite3_stmt *st;
+	int64_t pages;
+	int rc;
+
+	*list = NULL;
+	*n = 0;
+	if (qv_msg_count(db, q, total) != STORE_OK)
+		return STORE_ERROR;
+	pages = (*total + q->per_page - 1) / q->per_page;
+	if (q->page > pages)
+		q->page = pages;
+	if (q->page < 1)
+		q->page = 1;
+	if ((v = calloc((size_t)q->per_page, sizeof(*v))) == NULL)
+		return STORE_ERROR;
+	st = db_prepare(db, qv_msg_sql[q->sort][q->desc != 0], "sssII",
+	    q->domain, q->sender, q->rcpt, q->per_page,
+	    (q->page - 1) * q->per_page);
+	if (st == NULL) {
+		free(v);
+		return STORE_ERROR;
+	}
+	while ((rc = db_step(db, st)) == 1) {
+		if (*n == (size_t)q->per_page ||
+		    qv_msg_row(st, &v[(*n)++]) == -1) {
+			db_done(db, st);
+			rc = -1;
+			break;
+		}
+	}
+	if (rc == -1) {
+		qview_messages_free(v, *n);
+		*n = 0;
+		return STORE_ERROR;
+	}
+	*list = v;
+	return STORE_OK;
+}
+
+void
+qview_messages_free(struct qview_msg *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && i < n; i++) {
+		free(v[i].rcpts);
+		free(v[i].last_error);
+	}
+	free(v);
+}
+
+/* --- pictures ------------------------------------------------------------ */
+
+#define QV_AGES(where, scope) "SELECT sum(a < ?5), sum(a >= ?5 AND a < ?6), " \
+	"sum(a >= ?6 AND a < ?7), sum(a >= ?7 AND a < ?8), sum(a >= ?8 AND " \
+	"a < ?9), sum(a >= ?9 AND a < ?10), sum(a >= ?10) FROM (SELECT ?4 - " \
+	"m.arrival AS a FROM queue_message m WHERE " where " AND " scope ")"
+static const char qv_ages_dom[] = QV_AGES("m.domain = ?3",
+	QV_SCOPE_ONE("?3"));
+static const char qv_ages_all[] = QV_AGES("?3 IS NULL", QV_SCOPE("m.domain"));
+
+#define QV_HIST(where, scope) "SELECT s.hour, sum(s.queued), sum(s.bytes), " \
+	"sum(s.delivered), sum(s.bounced) FROM queue_stat s WHERE s.hour >= " \
+	"?4 AND " where " AND " scope " GROUP BY s.hour"
+static const char qv_hist_dom[] = QV_HIST("s.domain = ?3",
+	QV_SCOPE_ONE("?3"));
+static const char qv_hist_all[] = QV_HIST("?3 IS NULL", QV_SCOPE("s.domain"));
+
+int
+qview_ages(struct db *db, const struct actor *who, const char *domain,
+    int64_t now, int64_t bins[QVIEW_AGE_BINS])
+{
+	sqlite3_stmt *st;
+	const int64_t *b = qview_age_bounds;
+	int i;
+
+	/* One statement per case, so that a domain's uses its index. */
+	st = db_prepare(db, domain != NULL ? qv_ages_dom : qv_ages_all,
+	    "iIsIIIIIII", who->admin, who->account_id, domain, now, b[0], b[1],
+	    b[2], b[3], b[4], b[5]);
+	if (st == NULL || db_step(db, st) != 1)
+		return STORE_ERROR;
+	for (i = 0; i < QVIEW_AGE_BINS; i++)
+		bins[i] = qv_i64(st, i);
+	db_done(db, st);
+	return STORE_OK;
+}
+
+int
+qview_history(struct db *db, const struct actor *who, const char *domain,
+    int64_t now, struct qview_hour out[QVIEW_HOURS])
+{
+	sqlite3_stmt *st;
+	int64_t first = now - now % 3600 - (QVIEW_HOURS - 1) * 3600, h;
+	int rc, i;
+
+	for (i = 0; i < QVIEW_HOURS; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		out[i].hour = first + (int64_t)i * 3600;
+	}
+	st = db_prepare(db, domain != NULL ? qv_hist_dom : qv_hist_all, "iIsI",
+	    who->admin, who->account_id, domain, first);
+	if (st == NULL)
+		return STORE_ERROR;
+	while ((rc = db_step(db, st)) == 1) {
+		h = qv_i64(st, 0);
+		if (h < first || (h - first) % 3600 != 0 ||
+		    (h - first) / 3600 >= QVIEW_HOURS)
+			continue;
+		i = (int)((h - first) / 3600);
+		out[i].queued = qv_i64(st, 1);
+		out[i].bytes = qv_i64(st, 2);
+		out[i].delivered = qv_i64(st, 3);
+		out[i].bounced = qv_i64(st, 4);
+	}
+	return rc == 0 ? STORE_OK : STORE_ERROR;
+}
+
+/* --- actions ------------------------------------------------------------- */
+
+static int
+qv_command(struct db *db, const struct actor *who, const char *verb,
+    const char *arg, const char *action)
+{
+	sqlite3_stmt *st;
+
+	st = db_prepare(db, "INSERT INTO queue_command (verb, arg, requested, "
+	    "requester) VALUES (?, ?, ?, ?)", "ssIs", verb, arg, util_now(),
+	    who->name);
+	if (st == NULL || db_run(db, st, NULL) == -1)
+		return STORE_ERROR;
+	return audit_add(db, who, action, arg, NULL);
+}
+
+static int
+qv_end(struct db *db, int rc)
+{
+	if (rc == STORE_OK && db_commit(db) == -1)
+		rc = STORE_ERROR;
+	if (rc != STORE_OK)
+		db_rollback(db);
+	return rc;
+}
+
+int
+qview_flush(struct db *db, const struct actor *who, const char *domain,
+    int64_t min_interval, int64_t *wait)
+{
+	sqlite3_stmt *st;
+	int64_t now = util_now();
+	int rc;
+
+	*wait = 0;
+	if (db_begin(db) == -1)
+		return STORE_ERROR;
+	st = db_prepare(db, "SELECT max(requested) FROM queue_command WHERE "
+	    "arg = ? AND verb = 'flush' AND requested > ?", "sI", domain,
+	    now - min_interval);
+	if (st == NULL || db_step(db, st) != 1)
+		return qv_end(db, STORE_ERROR);
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+		*wait = qv_i64(st, 0) + min_interval - now;
+	db_done(db, st);
+	if (*wait > 0) {
+		snprintf(db->err, sizeof(db->err), "delivery was requested "
+		    "moments ago");
+		return qv_end(db, STORE_EXISTS);
+	}
+	rc = qv_command(db, who, "flush", domain, "queue.flush");
+	return qv_end(db, rc);
+}
+
+int
+qview_msg_command(struct db *db, const struct actor *who, const char *domain,
+    const char *id, const char *verb)
+{
+	sqlite3_stmt *st;
+	char action[32];
+	int rc;
+
+	if (strcmp(verb, "delete") != 0 && (!who->admin ||
+	    (strcmp(verb, "hold") != 0 && strcmp(verb, "release") != 0)))
+		return STORE_NOTFOUND;
+	if (db_begin(db) == -1)
+		return STORE_ERROR;
+	st = db_prepare(db, "SELECT 1 FROM queue_message WHERE id = ? AND "
+	    "domain = ?", "ss", id, domain);
+	if (st == NULL || (rc = db_step(db, st)) == -1)
+		return qv_end(db, STORE_ERROR);
+	if (rc == 0) {
+		snprintf(db->err, sizeof(db->err), "no queued message %.40s", id);
+		return qv_end(db, STORE_NOTFOUND);
+	}
+	db_done(db, st);
+	snprintf(action, sizeof(action), "queue.%s", verb);
+	return qv_end(db, qv_command(db, who, verb, id, action));
+}
+
+int
+qview_msg_pending(struct db *db, const char *id, char verb[16])
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	verb[0] = '\0';
+	st = db_prepare(db, "SELECT verb FROM queue_command WHERE arg = ? AND "
+	    "done IS NULL ORDER BY id DESC LIMIT 1", "s", id);
+	if (st == NULL || (rc = db_step(db, st)) == -1)
+		return STORE_ERROR;
+	if (rc == 1) {
+		util_strlcpy(verb, db_text(st, 0), 16);
+		db_done(db, st);
+	}
+	return STORE_OK;
+}
+
+int
+qview_set_notify(struct db *db, const struct actor *who, const char *domain,
+    int on)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_begin(db) == -1)
+		return STORE_ERROR;
+	st = db_prepare(db, "UPDATE backupmx SET notify = ?, updated = ?, "
+	    "updater_id = nullif(?, 0) WHERE domain = ? AND (? = 1 OR "
+	    "owner_id = ?)", "iIIsiI", on, util_now(), who->account_id, domain,
+	    who->admin, who->account_id);
+	if (st == NULL || db_run(db, st, NULL) == -1)
+		return qv_end(db, STORE_ERROR);
+	if (sqlite3_changes(db->h) == 0) {
+		snprintf(db->err, sizeof(db->err), "no BackupMX entry %.200s",
+		    domain);
+		return qv_end(db, STORE_NOTFOUND);
+	}
+	rc = audit_add(db, who, "backupmx.notify", domain, on ? "on" : "off");
+	return qv_end(db, rc);
+}
+
+/* --- /metrics ------------------------------------------------------------ */
+
+static const char *const qv_metric_sql[] = {
+	[QVIEW_M_QUEUE] = "SELECT domain, count(*), sum(size), min(arrival) "
+	    "FROM queue_message GROUP BY domain",
+	[QVIEW_M_TOTAL] = "SELECT domain, delivered, bounced, "
+	    "coalesce(last_delivery, 0) FROM queue_total ORDER BY domain",
+	[QVIEW_M_DEST] = "SELECT name, coalesce(last_probe, 0), "
+	    "coalesce(last_ok, 0), coalesce(next_probe, 0) FROM destination "
+	    "ORDER BY name",
+};
+
+int
+qview_metrics(struct db *db, enum qview_metric kind,
+    int (*fn)(void *, const char *, const int64_t *), void *arg)
+{
+	sqlite3_stmt *st;
+	int64_t v[3];
+	int rc;
+
+	st = db_prepare(db, qv_metric_sql[kind], "");
+	if (st == NULL)
+		return STORE_ERROR;
+	while ((rc = db_step(db, st)) == 1) {
+		v[0] = qv_i64(st, 1);
+		v[1] = qv_i64(st, 2);
+		v[2] = qv_i64(st, 3);
+		if (fn(arg, db_text(st, 0), v) == -1) {
+			db_done(db, st);
+			return STORE_ERROR;
+		}
+	}
+	return rc == 0 ? STORE_OK : STORE_ERROR;
+}
+
+/* --- headers from the spool ---------------------------------------------- */
+
+static int
+qv_valid_id(const char *id)
+{
+	size_t i;
+
+	for (i = 0; id[i] != '\0'; i++)
+		if (!((id[i] >= '0' && id[i] <= '9') ||
+		    (id[i] >= 'A' && id[i] <= 'V')))
+			return 0;
+	return i == 16;
+}
+
+char *
+qview_headers(const char *spool_dir, const char *id, size_t max)
+{
+	char path[4200], line[1024];
+	struct sbuf sb;
+	size_t len;
+	int at_start = 1;
+	FILE *fp;
+
+	if (!qv_valid_id(id) || (size_t)snprintf(path, sizeof(path),
+	    "%s/queue/%s", spool_dir, id) >= sizeof(path) ||
+	    (fp = fopen(path, "r")) == NULL)
+		return NULL;
+	sbuf_init(&sb);
+	sbuf_puts(&sb, "");
+	while (sb.len < max && fgets(line, sizeof(line), fp) != NULL) {
+		len = strcspn(line, "\r\n");
+		/* the empty line (not the end of a long line): the body */
+		if (len == 0 && at_start && (line[0] == '\r' ||
+		    line[0] == '\n'))
+			break;
+		sbuf_add(&sb, line, len);
+		at_start = line[len] != '\0';	/* a line end, not a cut */
+		if (at_start)
+			sbuf_add(&sb, "\n", 1);
+	}
+	fclose(fp);
+	return sbuf_finish(&sb);
+}
