@@ -5,11 +5,13 @@
 #   tests/fuzz/run.sh [TARGET...]     default: every build/fuzz/fuzz_*
 #   FUZZ_SECONDS=60   how long each target runs (-max_total_time)
 #   FUZZ_RUNS=N       instead: N executions each (-runs), for make test
-#   FUZZ_TAP=1        print "ok - ..." / "not ok - ..." lines (tests/run.sh)
+#   FUZZ_MERGE=1      afterwards merge what the run found into the
+#                     committed corpus (-merge=1: only inputs that add
+#                     coverage), to be reviewed and committed
 #
 # A target's corpus is tests/fuzz/corpus/NAME (read; new inputs go to a
-# scratch directory, so the committed corpus stays small: merge by hand
-# with -merge=1 when a run found something worth keeping), its dictionary
+# scratch directory, so the committed corpus only grows by FUZZ_MERGE),
+# its dictionary
 # tests/fuzz/fuzz_NAME.dict if there is one.  A crash leaves its input in
 # build/fuzz/findings/.  Each line printed: target, executions, exec/s,
 # coverage, new corpus units, and the verdict.
@@ -34,13 +36,13 @@ for bin in "$@"; do
 	else
 		opts+=(-max_total_time="$SECS")
 	fi
-	log=$scratch/log
+	log=$scratch.log
 	"$bin" "${opts[@]}" "$scratch" "tests/fuzz/corpus/$name" >"$log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
 	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)
-	new=$(find "$scratch" -maxdepth 1 -type f ! -name log | wc -l)
+	new=$(find "$scratch" -maxdepth 1 -type f | wc -l)
 	what="fuzz $name: ${execs:-0} execs, ${rate:-0}/s, cov ${cov:-?}, $new new inputs"
 	if [ "$rc" -eq 0 ]; then
 		echo "ok - $what"
@@ -51,6 +53,10 @@ for bin in "$@"; do
 		    head -n 25 | sed 's/^/# /'
 		ls "$OUT/$name-"* 2>/dev/null | sed 's/^/# input: /'
 	fi
-	rm -rf "$scratch"
+	if [ "${FUZZ_MERGE:-0}" = 1 ] && [ "$rc" -eq 0 ]; then
+		"$bin" -merge=1 -max_len=4096 "tests/fuzz/corpus/$name" \
+		    "$scratch" >/dev/null 2>&1
+	fi
+	rm -rf "$scratch" "$log"
 done
 exit "$failed"

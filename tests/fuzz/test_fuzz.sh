@@ -1,7 +1,7 @@
 #!/bin/bash
 # make test's share of the fuzzing: build every libFuzzer target
 # (tests/fuzz/fuzz_*.c, `make fuzz-build`) and run each for a short time
-# (FUZZ_SECONDS, 10 here; `make fuzz` runs 60) on its committed corpus,
+# (FUZZ_SECONDS, 8 here; `make fuzz` runs 60) on its committed corpus,
 # which holds every input that ever crashed a target.  A crash, a
 # sanitizer report, a failed oracle or a timeout is a "not ok" line.
 set -u
@@ -19,5 +19,5 @@ if ! make -s fuzz-build >/tmp/bmx-fuzz-build.$$ 2>&1; then
 fi
 rm -f /tmp/bmx-fuzz-build.$$
 ok "fuzz targets build with clang -fsanitize=fuzzer,address,undefined"
-FUZZ_SECONDS=${FUZZ_SECONDS:-10} tests/fuzz/run.sh || TEST_FAILED=1
+FUZZ_SECONDS=${FUZZ_SECONDS:-8} tests/fuzz/run.sh || TEST_FAILED=1
 finish
