@@ -12,6 +12,7 @@
 #               another session's: 403 and no change
 #   fixation    a session cookie set before sign-in is not the session
 #               after it and grants nothing
+#   redirect    next= after sign-in never leaves the site
 #   brute force the per-address throttle answers 429, even to the right
 #               password
 #   traversal   /static/ with .., %2e%2e, %2f, double encoding, backslash:
@@ -258,6 +259,27 @@ done
 curl -s -o "$T/css" -w '%{http_code}' "$B/static/panel.css" >"$T/css.st"
 [ "$(cat "$T/css.st")" = 200 ] && cmp -s "$T/css" static/panel.css &&
     ok "/static/panel.css itself is served" || not_ok "panel.css: $(cat "$T/css.st")"
+
+# --- open redirect after sign-in ------------------------------------------
+bad=()
+for nx in //evil.example '/\evil.example' https://evil.example \
+    '/%2f%2fevil.example' 'javascript:alert(1)' '/backupmx%0d%0aSet-Cookie:x=1' \
+    ' //evil.example' '/.evil.example@evil.example'; do
+	rm -f "$T/N"
+	web_get N lf /login
+	tok=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/lf.b" | head -n 1)
+	web_fetch N nx --data-urlencode "csrf=$tok" --data-urlencode user=bob \
+	    --data-urlencode "password=bob pw 123" --data-urlencode "next=$nx" \
+	    "$B/login"
+	loc=$(sed -n 's/^[Ll]ocation: //p' "$T/nx.h" | head -n 1)
+	case $loc in
+	/[!/\\]*) grep -qi '^set-cookie: x=' "$T/nx.h" && bad+=("$nx -> header injected") ;;
+	*) bad+=("$nx -> '$loc'") ;;
+	esac
+	case $loc in *evil*) bad+=("$nx -> '$loc'") ;; esac
+done
+[ ${#bad[@]} -eq 0 ] && ok "sign-in next=: 8 off-site and injection forms all land on a path of ours" ||
+    not_ok "open redirect: ${bad[*]}"
 
 # --- brute force -------------------------------------------------------------
 got=
