@@ -117,8 +117,11 @@ FUZZ_CXX  = clang++
 FB	  = build/fuzz
 FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	    -fno-sanitize-recover=all
+# The modules' warnings are gcc's business (the normal build has -Werror);
+# clang's extra opinions must not break the fuzz build of code under
+# work elsewhere.  The targets themselves are held to -Werror.
 FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	    -Wall -Wextra -Werror -Wshadow -Wformat=2 -Icore -Irelay \
+	    -Wall -Wextra -Wshadow -Wformat=2 -Icore -Irelay \
 	    -Icgi-bin $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 FUZZ_SRC  = $(filter-out relay/ctl%.c relay/backupmxd.c, \
 	    $(wildcard core/*.c relay/*.c)) cgi-bin/form.c
@@ -149,7 +152,7 @@ $(FB)/libfuzzmods.a: $(FUZZ_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(FB)/fuzz_%: tests/fuzz/fuzz_%.c $(FB)/libfuzzmods.a
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -c $< \
-	    -o $@.o
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror $(FUZZ_FLAGS) -fsanitize=fuzzer \
+	    -c $< -o $@.o
 	$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $@.o \
 	    $(FB)/libfuzzmods.a $(LIBS)
