@@ -8,7 +8,9 @@
 # spool_dir: first below min_free_space (452 4.3.1 at MAIL), then with
 # min_free_space = 0 filled up to a few hundred KB so a message runs out
 # of space while it is written (ENOSPC: 452/451 after the dot, nothing
-# queued).  The database is locked by a sqlite3 transaction that holds an
+# queued).  Where no tmpfs can be mounted (or with BMX_FAULTS_SHIM=1) the
+# same cases run with an LD_PRELOAD shim built here (fault_shim.c) that
+# makes the spool report no room and fail writes and fsyncs with ENOSPC.  The database is locked by a sqlite3 transaction that holds an
 # exclusive lock longer than the relay's busy timeout (451, nothing
 # queued).  An unreadable database is test_smtp.sh's case, a primary that
 # drops after the dot test_deliver.sh's; here the primary
@@ -47,7 +49,7 @@ dns_resolver = 127.0.0.1:$DEAD
 CONF
 }
 start_relay() {
-	"$BMX_BUILD/backupmxd" -c "$CONF" -f 2>>"$T/relay.log" &
+	"${RELAY_ENV[@]}" "$BMX_BUILD/backupmxd" -c "$CONF" -f 2>>"$T/relay.log" &
 	PID=$!
 	wait_for 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT"
 }
@@ -61,8 +63,12 @@ stop_relay() {
 send() { $PY tests/relay/fault_send.py "$PORT" "$@"; }
 queued() { $CTL queue list --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
 avail() { df -B1 --output=avail "$FS" | tail -n 1 | tr -d ' '; }
-# fill BYTES: leave about BYTES free on the small file system.
+# space_low: under the floor; space_full: room for a few hundred KB (or,
+# with the shim, none at all); space_back: the filler (or fault) gone.
 fill() { head -c $(( $(avail) - $1 )) /dev/zero >"$FS/filler"; }
+space_low() { if [ "$SHIM" = 1 ]; then echo low >"$T/fault"; else fill 1048576; fi; }
+space_full() { if [ "$SHIM" = 1 ]; then echo full >"$T/fault"; else fill 262144; fi; }
+space_back() { rm -f "$FS/filler" "$T/fault"; }
 acked=$T/acked
 note_ack() {	# the reply line of fault_send: keep its queue id
 	set -- $1
@@ -71,11 +77,22 @@ note_ack() {	# the reply line of fault_send: keep its queue id
 touch "$acked"
 
 mkdir -p "$FS"
-if ! mount -t tmpfs -o size=8m tmpfs "$FS" 2>"$T/mount.log"; then
-	ok "# SKIP disk-full cases: cannot mount a tmpfs here ($(cat "$T/mount.log"))"
-	NOFS=1
+SHIM=${BMX_FAULTS_SHIM:-0}
+if [ "$SHIM" = 0 ] && ! mount -t tmpfs -o size=8m tmpfs "$FS" 2>"$T/mount.log"; then
+	echo "# no tmpfs here ($(cat "$T/mount.log")): the LD_PRELOAD shim instead"
+	SHIM=1
+fi
+if [ "$SHIM" = 1 ]; then
+	gcc -shared -fPIC -O1 -o "$T/fault_shim.so" tests/relay/fault_shim.c -ldl
+	check "the fault shim builds" [ -s "$T/fault_shim.so" ]
+	export BMX_FAULT_DIR=$FS/spool BMX_FAULT_FILE=$T/fault
+	# The sanitizer runtime wants to be first; the shim only wraps libc.
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+	RELAY_ENV=(env "LD_PRELOAD=$T/fault_shim.so")
+	what="LD_PRELOAD shim"
 else
-	NOFS=0
+	RELAY_ENV=()
+	what="8 MB tmpfs"
 fi
 write_conf 2097152
 { $CTL init && $CTL user add fred && $CTL domain add fault.example --owner fred &&
@@ -85,52 +102,50 @@ check "setup with backupmxctl" [ $? -eq 0 ]
 start_relay || { not_ok "relay starts"; tail "$T/relay.log"; finish; }
 
 # --- 1. below min_free_space: 452 at MAIL; back above: accepted --------
-if [ "$NOFS" = 0 ]; then
-	n0=$(queued)
-	fill 1048576
-	r=$(send a@fault.example 2000 floor)
-	[ "$r" = 452 ] && [ "$(queued)" = "$n0" ] &&
-	    ok "disk below min_free_space: MAIL 452, nothing queued" ||
-	    not_ok "disk below min_free_space: got '$r', queue $n0 -> $(queued)"
-	rm -f "$FS/filler"
-	r=$(send a@fault.example 2000 floor-back)
-	note_ack "$r"
-	case $r in "250 250 354 250 "*) ok "space back: the same message is queued ($r)" ;;
-	*) not_ok "space back: got '$r'" ;; esac
-fi
+n0=$(queued)
+space_low
+r=$(send a@fault.example 2000 floor)
+[ "$r" = 452 ] && [ "$(queued)" = "$n0" ] &&
+    ok "disk below min_free_space ($what): MAIL 452, nothing queued" ||
+    not_ok "disk below min_free_space: got '$r', queue $n0 -> $(queued)"
+space_back
+r=$(send a@fault.example 2000 floor-back)
+note_ack "$r"
+case $r in "250 250 354 250 "*) ok "space back: the same message is queued ($r)" ;;
+*) not_ok "space back: got '$r'" ;; esac
 
 # --- 2. the disk fills up while a message is written: ENOSPC -----------
-if [ "$NOFS" = 0 ]; then
-	stop_relay
-	write_conf 0
-	start_relay
-	n0=$(queued)
-	files0=$(ls "$FS/spool/queue" | wc -l)
-	fill 262144
-	r=$(SAVE=$T/big.txt send a@fault.example 1500000 enospc)
-	set -- $r
-	{ [ "${4:-}" = 452 ] || [ "${4:-}" = 451 ]; } && [ $# -eq 4 ] &&
-	    ok "disk full during DATA: $4 after the dot, no queue id" ||
-	    not_ok "disk full during DATA: got '$r'"
-	[ "$(queued)" = "$n0" ] && [ "$(ls "$FS/spool/queue" | wc -l)" = "$files0" ] &&
-	    [ -z "$(ls -A "$FS/spool/incoming")" ] &&
-	    ok "disk full: nothing queued, nothing half-written left in incoming/ or queue/" ||
-	    not_ok "disk full left: queue $n0 -> $(queued), files $files0 -> $(ls "$FS/spool/queue" | wc -l), incoming: $(ls "$FS/spool/incoming")"
+stop_relay
+write_conf 0
+start_relay
+n0=$(queued)
+files0=$(ls "$FS/spool/queue" | wc -l)
+space_full
+r=$(SAVE=$T/big.txt send a@fault.example 1500000 enospc)
+set -- $r
+{ [ "${4:-}" = 452 ] || [ "${4:-}" = 451 ]; } && [ $# -eq 4 ] &&
+    ok "disk full during DATA ($what): $4 after the dot, no queue id" ||
+    not_ok "disk full during DATA: got '$r'"
+[ "$(queued)" = "$n0" ] && [ "$(ls "$FS/spool/queue" | wc -l)" = "$files0" ] &&
+    [ -z "$(ls -A "$FS/spool/incoming")" ] &&
+    ok "disk full: nothing queued, nothing half-written left in incoming/ or queue/" ||
+    not_ok "disk full left: queue $n0 -> $(queued), files $files0 -> $(ls "$FS/spool/queue" | wc -l), incoming: $(ls "$FS/spool/incoming")"
+if [ "$SHIM" = 0 ]; then
 	r=$(send a@fault.example 2000 small-while-full)
 	note_ack "$r"
 	case $r in "250 250 354 250 "*) ok "a small message still fits: queued" ;;
 	*) not_ok "a small message while nearly full: got '$r'" ;; esac
-	rm -f "$FS/filler"
-	r=$(SAVE=$T/big.txt send a@fault.example 1500000 enospc)
-	note_ack "$r"
-	set -- $r
-	# The spool file is our Received: header, then exactly the text.
-	if [ "${4:-}" = 250 ] && tail -c "$(wc -c <"$T/big.txt")" \
-	    "$FS/spool/queue/$5" | cmp -s - "$T/big.txt"; then
-		ok "space back: the same 1.5 MB message is queued, text intact"
-	else
-		not_ok "space back: got '$r'"
-	fi
+fi
+space_back
+r=$(SAVE=$T/big.txt send a@fault.example 1500000 enospc)
+note_ack "$r"
+set -- $r
+# The spool file is our Received: header, then exactly the text.
+if [ "${4:-}" = 250 ] && tail -c "$(wc -c <"$T/big.txt")" \
+    "$FS/spool/queue/$5" | cmp -s - "$T/big.txt"; then
+	ok "space back: the same 1.5 MB message is queued, text intact"
+else
+	not_ok "space back: got '$r'"
 fi
 
 # --- 3. the database locked longer than the busy timeout: 451 ----------
