@@ -7,8 +7,9 @@
  * BMX_FAULT_DIR names the spool directory, BMX_FAULT_FILE a file whose
  * first word switches the fault: "low" makes fstatvfs()/statvfs() of
  * anything under the directory report one free block; "full" does that
- * and makes write() and fsync() there fail with ENOSPC.  No file, or
- * anything else in it: no fault.
+ * and makes write() and fsync() there fail with ENOSPC; "fsync" makes
+ * only fsync() there fail, with EIO (the data never reached the disk).
+ * No file, or anything else in it: no fault.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -20,7 +21,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-/* 0 none, 1 low, 2 full */
+/* 0 none, 1 low, 2 full, 3 fsync */
 static int
 shim_mode(void)
 {
@@ -33,6 +34,8 @@ shim_mode(void)
 	n = (int)read(fd, w, sizeof(w) - 1);
 	close(fd);
 	w[n > 0 ? n : 0] = '\0';
+	if (strncmp(w, "fsync", 5) == 0)
+		return 3;
 	return strncmp(w, "full", 4) == 0 ? 2 : strncmp(w, "low", 3) == 0;
 }
 
@@ -86,11 +89,12 @@ int
 fsync(int fd)
 {
 	static int (*real)(int);
+	int mode;
 
 	if (real == NULL)
 		real = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
-	if (shim_fd_ours(fd) && shim_mode() == 2) {
-		errno = ENOSPC;
+	if (shim_fd_ours(fd) && (mode = shim_mode()) >= 2) {
+		errno = mode == 2 ? ENOSPC : EIO;
 		return -1;
 	}
 	return real(fd);
@@ -105,7 +109,8 @@ fstatvfs(int fd, struct statvfs *v)
 	if (real == NULL)
 		real = (int (*)(int, struct statvfs *))dlsym(RTLD_NEXT,
 		    "fstatvfs");
-	if ((rc = real(fd, v)) == 0 && shim_fd_ours(fd) && shim_mode() > 0)
+	if ((rc = real(fd, v)) == 0 && shim_fd_ours(fd) &&
+	    (shim_mode() == 1 || shim_mode() == 2))
 		shim_low(v);
 	return rc;
 }
@@ -120,7 +125,7 @@ statvfs(const char *path, struct statvfs *v)
 		real = (int (*)(const char *, struct statvfs *))dlsym(
 		    RTLD_NEXT, "statvfs");
 	if ((rc = real(path, v)) == 0 && shim_path_ours(path) &&
-	    shim_mode() > 0)
+	    (shim_mode() == 1 || shim_mode() == 2))
 		shim_low(v);
 	return rc;
 }

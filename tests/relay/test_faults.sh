@@ -10,7 +10,8 @@
 # of space while it is written (ENOSPC: 452/451 after the dot, nothing
 # queued).  Where no tmpfs can be mounted (or with BMX_FAULTS_SHIM=1) the
 # same cases run with an LD_PRELOAD shim built here (fault_shim.c) that
-# makes the spool report no room and fail writes and fsyncs with ENOSPC.  The database is locked by a sqlite3 transaction that holds an
+# makes the spool report no room and fail writes and fsyncs with ENOSPC.
+# The shim also makes fsync alone fail (EIO): 451, nothing queued.  The database is locked by a sqlite3 transaction that holds an
 # exclusive lock longer than the relay's busy timeout (451, nothing
 # queued).  An unreadable database is test_smtp.sh's case, a primary that
 # drops after the dot test_deliver.sh's; here the primary
@@ -82,16 +83,17 @@ if [ "$SHIM" = 0 ] && ! mount -t tmpfs -o size=8m tmpfs "$FS" 2>"$T/mount.log"; 
 	echo "# no tmpfs here ($(cat "$T/mount.log")): the LD_PRELOAD shim instead"
 	SHIM=1
 fi
+# The shim is always loaded (inert until $T/fault names a fault): it
+# gives the fsync failure, and the disk-full cases where no tmpfs mounts.
+gcc -shared -fPIC -O1 -o "$T/fault_shim.so" tests/relay/fault_shim.c -ldl
+check "the fault shim builds" [ -s "$T/fault_shim.so" ]
+export BMX_FAULT_DIR=$FS/spool BMX_FAULT_FILE=$T/fault
+# The sanitizer runtime wants to be first; the shim only wraps libc.
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+RELAY_ENV=(env "LD_PRELOAD=$T/fault_shim.so")
 if [ "$SHIM" = 1 ]; then
-	gcc -shared -fPIC -O1 -o "$T/fault_shim.so" tests/relay/fault_shim.c -ldl
-	check "the fault shim builds" [ -s "$T/fault_shim.so" ]
-	export BMX_FAULT_DIR=$FS/spool BMX_FAULT_FILE=$T/fault
-	# The sanitizer runtime wants to be first; the shim only wraps libc.
-	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
-	RELAY_ENV=(env "LD_PRELOAD=$T/fault_shim.so")
 	what="LD_PRELOAD shim"
 else
-	RELAY_ENV=()
 	what="8 MB tmpfs"
 fi
 write_conf 2097152
@@ -147,6 +149,23 @@ if [ "${4:-}" = 250 ] && tail -c "$(wc -c <"$T/big.txt")" \
 else
 	not_ok "space back: got '$r'"
 fi
+
+# --- 2b. fsync fails (EIO): the data may not be on disk, so no 250 -----
+n0=$(queued)
+files0=$(ls "$FS/spool/queue" | wc -l)
+echo fsync >"$T/fault"
+r=$(send a@fault.example 2000 fsync-fails)
+set -- $r
+[ "${4:-}" = 451 ] && [ $# -eq 4 ] && [ "$(queued)" = "$n0" ] &&
+    [ "$(ls "$FS/spool/queue" | wc -l)" = "$files0" ] &&
+    [ -z "$(ls -A "$FS/spool/incoming")" ] &&
+    ok "fsync fails (EIO, shim): 451 after the dot, nothing queued or left behind" ||
+    not_ok "fsync fails: got '$r', queue $n0 -> $(queued), files $files0 -> $(ls "$FS/spool/queue" | wc -l)"
+rm -f "$T/fault"
+r=$(send a@fault.example 2000 fsync-back)
+note_ack "$r"
+case $r in "250 250 354 250 "*) ok "fsync works again: mail accepted" ;;
+*) not_ok "after the fsync fault: got '$r'" ;; esac
 
 # --- 3. the database locked longer than the busy timeout: 451 ----------
 n0=$(queued)
