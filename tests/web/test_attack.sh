@@ -177,8 +177,10 @@ done
 ok "searches with SQL payloads never show another customer's domain"
 
 # --- CSRF ------------------------------------------------------------------
-state() { q "SELECT * FROM account ORDER BY id; SELECT * FROM backupmx ORDER BY id; SELECT * FROM cart_line ORDER BY 1;
-    SELECT count(*) FROM audit_log" 2>/dev/null | md5sum; }
+state() { q "SELECT * FROM account ORDER BY id; SELECT * FROM domain ORDER BY id;
+    SELECT * FROM orders ORDER BY id; SELECT * FROM order_line ORDER BY id;
+    SELECT * FROM backupmx ORDER BY id; SELECT * FROM backupmx_recipient ORDER BY 1, 2;
+    SELECT count(*) FROM session; SELECT count(*) FROM audit_log" | md5sum; }
 tokB=$(web_csrf Bo)
 csrf_case() {	# JAR PATH fields...: missing, wrong, other session's token
 	local jar=$1 path=$2 before s1 s2 s3 a=()
