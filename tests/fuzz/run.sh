@@ -26,6 +26,7 @@ for bin in "$@"; do
 	case $bin in *.o|*.a) continue ;; esac
 	[ -x "$bin" ] || continue
 	name=${bin##*/fuzz_}
+	rm -f "$OUT/$name-"*	# findings of an earlier run
 	scratch=$(mktemp -d /tmp/bmx-fuzz.XXXXXX)
 	opts=(-max_len=4096 -timeout=10 -rss_limit_mb=1024
 	    -artifact_prefix="$OUT/$name-" -print_final_stats=1)
