@@ -271,6 +271,10 @@ config_set(struct config *cf, const struct config_key *k, const char *v,
 		snprintf(why, whysz, "%s: empty value", k->name);
 		return -1;
 	}
+	if (k->offset == OFF(myhostname) && strstr(v, "$myhostname")) {
+		snprintf(why, whysz, "myhostname cannot contain $myhostname");
+		return -1;
+	}
 	if ((k->type == CONFIG_HOSTPORT &&
 	    config_check_hostports(v, why, whysz) == -1) ||
 	    (k->type == CONFIG_NAMES && config_check_names(v, why, whysz) == -1) ||
@@ -298,29 +302,67 @@ config_defaults(struct config *cf)
 			fatal("config default of %s: %s", k->name, why);
 }
 
-/* Replace "$myhostname" in every string value. */
+/* One value with every "$myhostname" replaced; NULL when out of memory.
+ * The scan goes on after each inserted name, so it ends whatever the
+ * name contains. */
+static char *
+config_subst(const char *v, const char *host)
+{
+	size_t hl = strlen(host), n = 0, need, cap = strlen(v) + 1;
+	char *out = malloc(cap), *grown;
+	const char *src;
+
+	while (out != NULL && *v != '\0') {
+		src = v;
+		need = 1;
+		if (strncmp(v, "$myhostname", 11) == 0) {
+			src = host;
+			need = hl;
+			v += 10;
+		}
+		v++;
+		if (n + need + 1 > cap) {
+			cap = 2 * cap + need;
+			if ((grown = realloc(out, cap)) == NULL) {
+				free(out);
+				return NULL;
+			}
+			out = grown;
+		}
+		memcpy(out + n, src, need);
+		n += need;
+	}
+	if (out != NULL)
+		out[n] = '\0';
+	return out;
+}
+
+/* Replace "$myhostname" in every string value; names are checked again
+ * once expanded. */
 static int
-config_expand(struct config *cf, char *err)
+config_expand(struct config *cf, const char *name, char *err)
 {
 	const struct config_key *k;
-	char **slot, *p, *n;
-	size_t hl = strlen(cf->myhostname);
+	char **slot, *n, why[CONFIG_ERR_MAX];
 
 	for (k = config_keys; k->name != NULL; k++) {
 		if (config_is_numeric(k))
 			continue;
 		slot = config_str_slot(cf, k);
-		while (*slot != NULL && (p = strstr(*slot, "$myhostname")) != NULL) {
-			size_t pre = (size_t)(p - *slot), tl = strlen(p + 11);
-			if ((n = malloc(pre + hl + tl + 1)) == NULL) {
-				snprintf(err, CONFIG_ERR_MAX, "out of memory");
-				return -1;
-			}
-			memcpy(n, *slot, pre);
-			memcpy(n + pre, cf->myhostname, hl);
-			memcpy(n + pre + hl, p + 11, tl + 1);
-			free(*slot);
-			*slot = n;
+		if (*slot == NULL || strstr(*slot, "$myhostname") == NULL)
+			continue;
+		if ((n = config_subst(*slot, cf->myhostname)) == NULL) {
+			snprintf(err, CONFIG_ERR_MAX, "%s: out of memory",
+			    name);
+			return -1;
+		}
+		free(*slot);
+		*slot = n;
+		if (k->type == CONFIG_NAMES &&
+		    config_check_names(n, why, sizeof(why)) == -1) {
+			snprintf(err, CONFIG_ERR_MAX, "%s: %s: %s", name,
+			    k->name, why);
+			return -1;
 		}
 	}
 	return 0;
@@ -388,7 +430,7 @@ config_parse(struct config *cf, const char *name, const char *text, char *err)
 	}
 	free(copy);
 	if (rc == 0)
-		rc = config_expand(cf, err);
+		rc = config_expand(cf, name, err);
 	if (rc == 0 && (cf->tls_cert == NULL) != (cf->tls_key == NULL)) {
 		snprintf(err, CONFIG_ERR_MAX,
 		    "%s: tls_cert and tls_key must be set together", name);

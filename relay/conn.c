@@ -112,10 +112,10 @@ conn_raw_read(struct conn *c, void *buf, size_t n, int *want_write)
 	return -1;
 }
 
-int
-conn_fill(struct conn *c, int timeout)
+/* conn_fill with an absolute deadline (conn_ms() clock). */
+static int
+conn_fill_until(struct conn *c, int64_t deadline)
 {
-	int64_t deadline = conn_ms() + (int64_t)timeout * 1000;
 	ssize_t n;
 	int rc, ww = 0;
 
@@ -147,9 +147,18 @@ conn_fill(struct conn *c, int timeout)
 }
 
 int
+conn_fill(struct conn *c, int timeout)
+{
+	return conn_fill_until(c, conn_ms() + (int64_t)timeout * 1000);
+}
+
+int
 conn_getline(struct conn *c, char *line, size_t max, size_t *len, int *bare,
     int timeout)
 {
+	/* One deadline for the whole line: a client that dribbles a
+	 * command an octet at a time (slow-loris) still times out. */
+	int64_t deadline = conn_ms() + (int64_t)timeout * 1000;
 	char *nl;
 	size_t n, have;
 	int rc, toolong = 0;
@@ -164,7 +173,7 @@ conn_getline(struct conn *c, char *line, size_t max, size_t *len, int *bare,
 			toolong = 1;
 			c->rpos = c->rlen;
 		}
-		if ((rc = conn_fill(c, timeout)) != CONN_OK)
+		if ((rc = conn_fill_until(c, deadline)) != CONN_OK)
 			return rc;
 	}
 	n = (size_t)(nl - (c->rbuf + c->rpos)) + 1;

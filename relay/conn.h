@@ -56,6 +56,8 @@ int	conn_fill(struct conn *, int timeout);
  * Next line ending in CRLF, without it, NUL-terminated in line (max
  * bytes including the CRLF).  A bare LF ends the line too but sets
  * *bare; a longer line is consumed to its end and gives CONN_TOOLONG.
+ * The whole line must arrive within timeout seconds (one deadline, not
+ * one per read), so a client dribbling octets still gets CONN_TIMEOUT.
  */
 int	conn_getline(struct conn *, char *line, size_t max, size_t *len,
 	    int *bare, int timeout);

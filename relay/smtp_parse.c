@@ -562,12 +562,13 @@ static int
 rcpt_notify(struct smtp_rcpt *r, const struct param *pm,
     struct smtp_reply *rep)
 {
-	const char *s = pm->val, *end = pm->val + pm->vallen, *comma;
+	const char *s = pm->val, *end, *comma;
 	size_t i, n = sizeof notify_words / sizeof notify_words[0];
 	int bits = 0;
 
-	if (s == NULL)
+	if (s == NULL)		/* "NOTIFY" without "=": no pointer sums */
 		return fail(rep, &R_NOTIFY);
+	end = s + pm->vallen;
 	for (;; s = comma + 1) {
 		if ((comma = memchr(s, ',', (size_t)(end - s))) == NULL)
 			comma = end;

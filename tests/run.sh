@@ -67,11 +67,11 @@ echo "black-box tests:"
 for t in tests/*/test_*.sh; do
 	want "$t" && run_script "$t"
 done
-# The protocol and page tests again, against the ASan/UBSan binaries
+# The protocol, page and relay-attack tests again, against the ASan/UBSan binaries
 # (the crash test kills the relay on purpose and stays on the plain build).
 echo "black-box tests against the ASan/UBSan build:"
 for t in tests/cli/test_*.sh tests/web/test_*.sh tests/api/test_api.sh \
-    tests/relay/test_smtp.sh; do
+    tests/relay/test_smtp.sh tests/relay/test_attack.sh; do
 	[ -f "$t" ] && want "$t" && run_script "$t" build/san
 done
 echo "$pass passed, $fail failed"

@@ -16,8 +16,18 @@
       every queued message that never got its 250 (cut off after the dot)
       is intact too.  Prints "ok - ..." / "not ok - ..." lines.
 
+  crash_load.py delivered OUT MAILDIR
+      After the primary came up (tests/relay/fake_primary.py storing into
+      MAILDIR): every acknowledged message must have arrived there, byte
+      for byte (the relay's Received: header, then the text sent), to its
+      own recipient; each one is matched by the SHA-256 of its text.
+      Duplicates (a kill between the primary's 250 and the relay noting
+      it) are counted and reported, not failed; so are messages that
+      arrived without ever getting a 250 (cut off after the dot).
+
 Standard library only.
 """
+import hashlib
 import json
 import os
 import random
@@ -386,9 +396,66 @@ def check_unacked(path, qid):
     return check_file(path, qid, message(int(s), int(n)))
 
 
+def delivered(out, maildir):
+    acked = [json.loads(line) for line in open(out)]
+    acked = [r for r in acked if "counts" not in r]
+    want = {}
+    for rec in acked:
+        want[hashlib.sha256(message(rec["s"], rec["n"])).hexdigest()] = rec
+    seen, bad, wrong_rcpt, unacked = {}, [], [], 0
+    names = sorted(f for f in os.listdir(maildir) if f.endswith(".eml"))
+    for name in names:
+        with open(os.path.join(maildir, name), "rb") as f:
+            data = f.read()
+        hdr, rest = split_received(data)
+        digest = hashlib.sha256(rest).hexdigest()
+        seen[digest] = seen.get(digest, 0) + 1
+        rec = want.get(digest)
+        if rec is None:
+            why = check_unacked_text(data)
+            if why:
+                bad.append("%s: %s" % (name, why))
+            else:
+                unacked += 1
+            continue
+        if hdr is None:
+            bad.append("%s: no Received: header first" % name)
+        with open(os.path.join(maildir, name[:-4] + ".json")) as f:
+            env = json.load(f)
+        if env["to"] != [rec["rcpt"]]:
+            wrong_rcpt.append("%s: to %s" % (name, env["to"]))
+    lost = [r["id"] for r in acked if hashlib.sha256(
+        message(r["s"], r["n"])).hexdigest() not in seen]
+    dups = sum(n - 1 for n in seen.values() if n > 1)
+    rep = Report()
+    rep.check(not lost, "%d of %d acknowledged messages delivered to the "
+              "primary, %d lost" % (len(acked) - len(lost), len(acked),
+                                    len(lost)), " ".join(lost[:5]))
+    rep.check(not bad, "%d deliveries, every one byte-identical to a "
+              "message sent" % len(names), "; ".join(bad[:5]))
+    rep.check(not wrong_rcpt, "each to its own recipient",
+              "; ".join(wrong_rcpt[:5]))
+    print("ok - %d duplicate deliveries (a kill between the primary's 250 "
+          "and the relay's note of it), %d delivered without a 250 (cut "
+          "off after the dot)" % (dups, unacked))
+    return rep.failed
+
+
+def check_unacked_text(data):
+    """None when data is one of the messages sent, intact."""
+    _, rest = split_received(data)
+    tag = rest.find(b"\r\nX-Crash: ")
+    if tag < 0:
+        return "no X-Crash header"
+    s, n = rest[tag + 11:rest.find(b"\r\n", tag + 2)].split()
+    return None if rest == message(int(s), int(n)) else "text differs"
+
+
 def main(argv):
     if len(argv) == 6 and argv[0] == "send":
         return send(int(argv[1]), int(argv[2]), argv[3], argv[4], argv[5])
+    if len(argv) == 3 and argv[0] == "delivered":
+        return delivered(argv[1], argv[2])
     if len(argv) == 4 and argv[0] == "verify":
         return verify(argv[1], argv[2], argv[3])
     sys.stderr.write(__doc__)

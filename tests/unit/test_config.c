@@ -118,6 +118,9 @@ static const struct {
 	{ "tls_cert = /x.pem\n", "tls_cert and tls_key must be set together" },
 	{ "tls_key = /x.pem\n", "tls_cert and tls_key must be set together" },
 	{ "db = a\n= b\n", "t:2: unknown key \"\"" },
+	/* Found by tests/fuzz/fuzz_config: a self-reference never ended. */
+	{ "myhostname = a$myhostname\n", "t:1: myhostname cannot contain" },
+	{ "mx_names = -$myhostname\n", "t: mx_names: bad host name" },
 };
 
 START_TEST(bad_input_names_the_line)
