@@ -106,8 +106,17 @@ try {
 		await page.setViewportSize({ width: 390, height: 800 });
 		for (const p of ["/queue", `/queue/${domain}`]) {
 			await page.goto(`${base}${p}`);
-			const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-			expect(wide <= 420, `${p} is ${wide}px wide at 390px`);
+			const [wide, what] = await page.evaluate(() => {
+				let w = null;
+				for (const el of document.querySelectorAll("body *")) {
+					const r = el.getBoundingClientRect();
+					if (r.right > 420 && (w === null || r.width < w.getBoundingClientRect().width))
+						w = el;
+				}
+				return [document.documentElement.scrollWidth, w === null ? "" :
+				    `${w.tagName.toLowerCase()}.${w.className} "${w.textContent.slice(0, 40)}"`];
+			});
+			expect(wide <= 420, `${p} is ${wide}px wide at 390px (${what})`);
 		}
 	});
 	if (cspErrors.length === 0)
