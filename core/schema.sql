@@ -278,3 +278,8 @@ CREATE TABLE queue_notice (
 CREATE INDEX queue_message_domain_arrival ON queue_message(domain, arrival,
     expires, size, held);
 CREATE INDEX queue_command_arg ON queue_command(arg, verb, requested);
+
+-- migration 9: BackupMX Management sorted by creation or change, a page at
+-- a time, without sorting the customer's records on every request
+CREATE INDEX backupmx_owner_created ON backupmx(owner_id, created, domain);
+CREATE INDEX backupmx_owner_updated ON backupmx(owner_id, updated, domain);
