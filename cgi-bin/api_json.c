@@ -10,11 +10,12 @@
  *   DELETE /v1/bulk/backupMx       delete several: {"objects": [...]} or
  *                                  {"query": Query}
  *
- * Bodies are parsed with jansson (duplicate keys refused); fields we do
- * not know are ignored, fields we know must have the right type.  The
- * Query becomes a struct bmxq whose strings point into the parsed
- * document, so the document lives until the search is done.  Answers
- * are built with jansson too, never by hand.
+ * Bodies are parsed with jansson (duplicate keys refused; the reading is
+ * in api_parse.c); fields we do not know are ignored, fields we know
+ * must have the right type.  The Query becomes a struct bmxq whose
+ * strings point into the parsed document, so the document lives until
+ * the search is done.  Answers are built with jansson too, never by
+ * hand.
  */
 #include <pthread.h>
 #include <stdio.h>

@@ -17,7 +17,7 @@
  * answered with <response><result><data/><msg/><status><code/><text/>
  * <type/></status></result><stid/><ctid/></response>.
  *
- * Parsing is libxml2's, with the network off (XML_PARSE_NONET), entities
+ * Parsing (api_parse.c) is libxml2's, with the network off (XML_PARSE_NONET), entities
  * never substituted (no XML_PARSE_NOENT), no DTD loading or validation,
  * and a document type declaration refused outright: the parser stops at
  * "<!DOCTYPE", so neither entity bombs nor external entities get a
