@@ -124,7 +124,8 @@ FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	    -Wall -Wextra -Wshadow -Wformat=2 -Icore -Irelay \
 	    -Icgi-bin $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 FUZZ_SRC  = $(filter-out relay/ctl%.c relay/backupmxd.c, \
-	    $(wildcard core/*.c relay/*.c)) cgi-bin/form.c
+	    $(wildcard core/*.c relay/*.c)) cgi-bin/form.c \
+	    cgi-bin/api_parse.c
 FUZZ_OBJ  = $(FUZZ_SRC:%.c=$(FB)/%.o) $(FB)/core/schema_sql.o
 FUZZ_BIN  = $(patsubst tests/fuzz/%.c,$(FB)/%,$(wildcard tests/fuzz/fuzz_*.c))
 

@@ -375,22 +375,3 @@ api_list(struct api_ctx *c, const struct bmxq *q, struct bmx_row **rows,
 	api_store_status(c, st, API_T_INFO, bmxq_search(c->db, &c->who, q,
 	    rows, n, total));
 }
-
-unsigned
-api_key_flag(const char *name)
-{
-	static const struct { const char *name; unsigned flag; } keys[] = {
-		{ "created", API_K_CREATED }, { "updated", API_K_UPDATED },
-		{ "deliveryHost", API_K_DELIVERY },
-		{ "recipientPolicy", API_K_POLICY },
-		{ "onlyWhenDown", API_K_DOWN }, { "queued", API_K_QUEUED },
-		{ "domain", API_K_BASE }, { "idn", API_K_BASE },
-		{ "owner", API_K_BASE }, { "updater", API_K_BASE },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (strcasecmp(name, keys[i].name) == 0)
-			return keys[i].flag;
-	return 0;
-}

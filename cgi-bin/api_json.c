@@ -10,11 +10,12 @@
  *   DELETE /v1/bulk/backupMx       delete several: {"objects": [...]} or
  *                                  {"query": Query}
  *
- * Bodies are parsed with jansson (duplicate keys refused); fields we do
- * not know are ignored, fields we know must have the right type.  The
- * Query becomes a struct bmxq whose strings point into the parsed
- * document, so the document lives until the search is done.  Answers
- * are built with jansson too, never by hand.
+ * Bodies are parsed with jansson (duplicate keys refused; the reading is
+ * in api_parse.c); fields we do not know are ignored, fields we know
+ * must have the right type.  The Query becomes a struct bmxq whose
+ * strings point into the parsed document, so the document lives until
+ * the search is done.  Answers are built with jansson too, never by
+ * hand.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -25,11 +26,9 @@
 #include <jansson.h>
 
 #include "adate.h"
-#include "api.h"
+#include "api_parse.h"
 #include "form.h"
 #include "log.h"
-
-#define APIJ_ERR 300
 
 enum apij_method { APIJ_GET = 1, APIJ_POST = 2, APIJ_DELETE = 4 };
 
@@ -164,244 +163,12 @@ static json_t *
 apij_body(struct api_ctx *c, struct api_status *st, enum api_task t,
     int empty_ok)
 {
-	json_error_t je;
+	char err[APIJ_ERR];
 	json_t *j;
 
-	if (c->r->body == NULL || c->r->body_len == 0) {
-		if (empty_ok)
-			return json_object();
-		api_fail(st, t, 400, API_EF_SYNTAX, "the request has no body");
-		return NULL;
-	}
-	j = json_loadb(c->r->body, c->r->body_len, JSON_REJECT_DUPLICATES, &je);
-	if (j == NULL) {
-		api_fail(st, t, 400, API_EF_SYNTAX, "malformed JSON at line %d, "
-		    "column %d: %s", je.line, je.column, je.text);
-		return NULL;
-	}
-	if (!json_is_object(j)) {
-		json_decref(j);
-		api_fail(st, t, 400, API_EF_SYNTAX, "the body must be a JSON "
-		    "object");
-		return NULL;
-	}
+	if ((j = apij_load(c->r->body, c->r->body_len, empty_ok, err)) == NULL)
+		api_fail(st, t, 400, API_EF_SYNTAX, "%s", err);
 	return j;
-}
-
-/* An optional string member; -1 (err filled) for another type. */
-static int
-apij_str(json_t *o, const char *name, const char **out, const char *path,
-    char *err)
-{
-	json_t *v = json_object_get(o, name);
-
-	*out = NULL;
-	if (v == NULL || json_is_null(v))
-		return 0;
-	if (!json_is_string(v)) {
-		snprintf(err, APIJ_ERR, "%s%s: must be a string", path, name);
-		return -1;
-	}
-	*out = json_string_value(v);
-	if (strlen(*out) != json_string_length(v)) {
-		snprintf(err, APIJ_ERR, "%s%s: contains a NUL character", path,
-		    name);
-		return -1;
-	}
-	return 0;
-}
-
-static int apij_filters(json_t *, struct bmxq_filter **, size_t *, int,
-    const char *, size_t *, char *);
-
-static int
-apij_values(json_t *f, struct bmxq_filter *out, const char *path, char *err)
-{
-	json_t *v = json_object_get(f, "values"), *it;
-	size_t i;
-
-	if (v == NULL || json_is_null(v))
-		return 0;
-	if (!json_is_array(v) || json_array_size(v) > BMXQ_VALUES_MAX) {
-		snprintf(err, APIJ_ERR, "%svalues: must be an array of at most "
-		    "%d strings", path, BMXQ_VALUES_MAX);
-		return -1;
-	}
-	if ((out->values = calloc(json_array_size(v) + 1,
-	    sizeof(*out->values))) == NULL)
-		return snprintf(err, APIJ_ERR, "out of memory"), -1;
-	json_array_foreach(v, i, it) {
-		if (!json_is_string(it)) {
-			snprintf(err, APIJ_ERR, "%svalues[%zu]: must be a "
-			    "string", path, i);
-			return -1;
-		}
-		out->values[out->nvalues++] = json_string_value(it);
-	}
-	return 0;
-}
-
-static int
-apij_filter(json_t *f, struct bmxq_filter *out, int depth, const char *path,
-    size_t *count, char *err)
-{
-	const char *op, *link;
-	char sub[128];
-	int o;
-
-	if (!json_is_object(f))
-		return snprintf(err, APIJ_ERR, "%s: must be an object",
-		    path), -1;
-	snprintf(sub, sizeof(sub), "%.100s.", path);
-	if (apij_str(f, "key", &out->key, sub, err) == -1 ||
-	    apij_str(f, "value", &out->value, sub, err) == -1 ||
-	    apij_str(f, "operator", &op, sub, err) == -1 ||
-	    apij_str(f, "link", &link, sub, err) == -1 ||
-	    apij_values(f, out, sub, err) == -1)
-		return -1;
-	out->op = BMXQ_NOP;
-	if (op != NULL && (o = bmxq_op_parse(op)) < 0)
-		return snprintf(err, APIJ_ERR, "%soperator: unknown operator "
-		    "\"%.40s\"", sub, op), -1;
-	if (op != NULL)
-		out->op = (enum bmxq_op)o;
-	if (link != NULL && strcasecmp(link, "AND") != 0 &&
-	    strcasecmp(link, "OR") != 0)
-		return snprintf(err, APIJ_ERR, "%slink: must be AND or OR",
-		    sub), -1;
-	out->link = link != NULL && strcasecmp(link, "OR") == 0 ? BMXQ_OR :
-	    BMXQ_AND;
-	snprintf(sub, sizeof(sub), "%.100s.filters", path);
-	return apij_filters(json_object_get(f, "filters"), &out->sub,
-	    &out->nsub, depth + 1, sub, count, err);
-}
-
-/* A "filters" array (NULL or absent: none). */
-static int
-apij_filters(json_t *a, struct bmxq_filter **out, size_t *n, int depth,
-    const char *path, size_t *count, char *err)
-{
-	char sub[128];
-	json_t *it;
-	size_t i;
-
-	*out = NULL;
-	*n = 0;
-	if (a == NULL || json_is_null(a))
-		return 0;
-	if (!json_is_array(a))
-		return snprintf(err, APIJ_ERR, "%s: must be an array",
-		    path), -1;
-	if (depth > BMXQ_DEPTH_MAX)
-		return snprintf(err, APIJ_ERR, "filters are nested deeper than "
-		    "%d levels", BMXQ_DEPTH_MAX), -1;
-	if ((*count += json_array_size(a)) > BMXQ_FILTERS_MAX)
-		return snprintf(err, APIJ_ERR, "more than %d filters",
-		    BMXQ_FILTERS_MAX), -1;
-	if (json_array_size(a) == 0)
-		return 0;
-	if ((*out = calloc(json_array_size(a), sizeof(**out))) == NULL)
-		return snprintf(err, APIJ_ERR, "out of memory"), -1;
-	json_array_foreach(a, i, it) {
-		snprintf(sub, sizeof(sub), "%.100s[%zu]", path, i);
-		(*n)++;
-		if (apij_filter(it, &(*out)[i], depth, sub, count, err) == -1)
-			return -1;
-	}
-	return 0;
-}
-
-static int
-apij_int(json_t *o, const char *name, int64_t *out, char *err)
-{
-	json_t *v = json_object_get(o, name);
-
-	if (v == NULL || json_is_null(v))
-		return 0;
-	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-	    json_integer_value(v) > 1000000000)
-		return snprintf(err, APIJ_ERR, "view.%s: must be a whole number "
-		    "of at least 0", name), -1;
-	*out = json_integer_value(v);
-	return 0;
-}
-
-static int
-apij_orders(json_t *a, struct bmxq_order **out, size_t *n, char *err)
-{
-	const char *key, *type;
-	char path[64];
-	json_t *it;
-	size_t i;
-
-	if (a == NULL || json_is_null(a))
-		return 0;
-	if (!json_is_array(a) || json_array_size(a) > BMXQ_ORDERS_MAX)
-		return snprintf(err, APIJ_ERR, "orders: must be an array of at "
-		    "most %d orders", BMXQ_ORDERS_MAX), -1;
-	if ((*out = calloc(json_array_size(a) + 1, sizeof(**out))) == NULL)
-		return snprintf(err, APIJ_ERR, "out of memory"), -1;
-	json_array_foreach(a, i, it) {
-		snprintf(path, sizeof(path), "orders[%zu].", i);
-		if (!json_is_object(it))
-			return snprintf(err, APIJ_ERR, "orders[%zu]: must be an "
-			    "object", i), -1;
-		if (apij_str(it, "key", &key, path, err) == -1 ||
-		    apij_str(it, "type", &type, path, err) == -1)
-			return -1;
-		if (type != NULL && strcasecmp(type, "ASC") != 0 &&
-		    strcasecmp(type, "DESC") != 0)
-			return snprintf(err, APIJ_ERR, "%stype: must be ASC or "
-			    "DESC", path), -1;
-		(*out)[i].key = key;
-		(*out)[i].desc = type != NULL && strcasecmp(type, "DESC") == 0;
-		(*n)++;
-	}
-	return 0;
-}
-
-struct apij_query {
-	struct bmxq		 q;
-	struct bmxq_filter	*filters;
-	size_t			 nfilters;
-	struct bmxq_order	*orders;
-};
-
-static void
-apij_query_free(struct apij_query *aq)
-{
-	bmxq_filters_free(aq->filters, aq->nfilters);
-	free(aq->orders);
-	memset(aq, 0, sizeof(*aq));
-}
-
-/* A Query object into aq; 0, or -1 with err. */
-static int
-apij_query(json_t *j, struct apij_query *aq, char *err)
-{
-	json_t *view = json_object_get(j, "view");
-	size_t count = 0;
-
-	memset(aq, 0, sizeof(*aq));
-	if (!json_is_object(j))
-		return snprintf(err, APIJ_ERR, "query: must be an object"), -1;
-	if (apij_filters(json_object_get(j, "filters"), &aq->filters,
-	    &aq->nfilters, 0, "filters", &count, err) == -1 ||
-	    apij_orders(json_object_get(j, "orders"), &aq->orders,
-	    &aq->q.norders, err) == -1)
-		return -1;
-	if (view != NULL && !json_is_null(view)) {
-		if (!json_is_object(view))
-			return snprintf(err, APIJ_ERR, "view: must be an "
-			    "object"), -1;
-		if (apij_int(view, "limit", &aq->q.limit, err) == -1 ||
-		    apij_int(view, "offset", &aq->q.offset, err) == -1)
-			return -1;
-	}
-	aq->q.filters = aq->filters;
-	aq->q.nfilters = aq->nfilters;
-	aq->q.orders = aq->orders;
-	return 0;
 }
 
 /* keys[] of the query string (raw or percent-encoded); -1 with st. */
@@ -432,27 +199,6 @@ apij_keys(struct api_ctx *c, unsigned *keys, struct api_status *st)
 		*keys |= flag;
 	}
 	form_free(&q);
-	return 0;
-}
-
-/* Extension fields of a create object (over a template's); -1 + err. */
-static int
-apij_ext(json_t *o, struct api_ext *x, char *err)
-{
-	const char *dh;
-	json_t *v;
-
-	if (apij_str(o, "deliveryHost", &dh, "", err) == -1)
-		return -1;
-	if (dh != NULL)
-		x->delivery_host = *dh != '\0' ? dh : NULL;
-	v = json_object_get(o, "onlyWhenDown");
-	if (v != NULL && !json_is_null(v)) {
-		if (!json_is_boolean(v))
-			return snprintf(err, APIJ_ERR, "onlyWhenDown: must be "
-			    "true or false"), -1;
-		x->only_when_down = json_is_true(v);
-	}
 	return 0;
 }
 
@@ -549,37 +295,17 @@ apij_bulk_status(struct api_status *all, enum api_task t,
 
 /* The domains of a bulk request's "objects", or of its "query". */
 static int
-apij_bulk_names(struct api_ctx *c, json_t *j, enum api_task t,
-    const char ***names, size_t *n, struct api_status *st)
+apij_bulk_names(json_t *j, enum api_task t, const char ***names, size_t *n,
+    struct api_status *st)
 {
-	json_t *objs = json_object_get(j, "objects"), *it;
-	char err[APIJ_ERR], path[32];
-	size_t i;
+	char err[APIJ_ERR];
+	int rc = apij_domains(j, names, n, err);
 
-	*names = NULL;
-	*n = 0;
-	(void)c;
-	if (!json_is_array(objs) || json_array_size(objs) == 0 ||
-	    json_array_size(objs) > API_BULK_MAX) {
-		api_fail(st, t, 400, API_EF_INVALID, "objects: must be an array "
-		    "of 1 to %d BackupMx objects", API_BULK_MAX);
-		return -1;
-	}
-	if ((*names = calloc(json_array_size(objs), sizeof(**names))) == NULL) {
-		api_fail(st, t, 500, API_EF_INTERNAL, "out of memory");
-		return -1;
-	}
-	json_array_foreach(objs, i, it) {
-		snprintf(path, sizeof(path), "objects[%zu].", i);
-		if (!json_is_object(it) || apij_str(it, "domain", &(*names)[i],
-		    path, err) == -1 || (*names)[i] == NULL) {
-			api_fail(st, t, 400, API_EF_INVALID, "objects[%zu]: "
-			    "needs a domain (a string)", i);
-			return -1;
-		}
-		(*n)++;
-	}
-	return 0;
+	if (rc == -2)
+		api_fail(st, t, 500, API_EF_INTERNAL, "%s", err);
+	else if (rc == -1)
+		api_fail(st, t, 400, API_EF_INVALID, "%s", err);
+	return rc == 0 ? 0 : -1;
 }
 
 /* Every domain a bulk delete's query selects. */
@@ -669,7 +395,7 @@ apij_bulk(struct api_ctx *c, enum api_task t, struct api_status *st)
 	    json_object_get(j, "objects") == NULL)
 		rc = apij_bulk_query(c, query, &names, &n, &rows, st);
 	else
-		rc = apij_bulk_names(c, j, t, &names, &n, st);
+		rc = apij_bulk_names(j, t, &names, &n, st);
 	if (rc == 0 && n == 0) {
 		api_ok(st, t, NULL);
 		apij_send(c, st, NULL, -1);

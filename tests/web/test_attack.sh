@@ -3,11 +3,15 @@
 #
 #   injection   SQL-injection and XSS payloads into every field of every
 #               form (login, account, admin users, cart, portfolio,
-#               BackupMX new/entry/search/upload) and into path segments;
+#               BackupMX new/entry/search/upload, zone records, Add
+#               BackupMX entries, MailProxy host, queue filters) and into
+#               path segments (zones, queue, message ids);
 #               no payload comes back unescaped in any response or in any
 #               page that shows stored data (lists, audit log), tenant
 #               scoping holds under injected search text, and the
-#               database is intact (schema, integrity, the accounts)
+#               database is intact (schema, integrity, the accounts); a
+#               queued message whose envelope and headers carry the
+#               payloads (as mail from anybody may) shows them escaped
 #   CSRF        every state-changing route: token missing, wrong, or
 #               another session's: 403 and no change
 #   fixation    a session cookie set before sign-in is not the session
@@ -17,7 +21,9 @@
 #               password
 #   traversal   /static/ with .., %2e%2e, %2f, double encoding, backslash:
 #               nothing outside static/ is served (the panel has no
-#               download route; its own paths are tried too)
+#               download route; its own paths are tried too); the zone
+#               export and the queue's SVG routes with .. and encoded
+#               slashes serve nothing outside, and never another's zone
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
@@ -33,6 +39,22 @@ done
 $CTL backupmx add shop.example >/dev/null
 $CTL domain add bobsecret.example --owner bob >/dev/null
 $CTL backupmx add bobsecret.example >/dev/null
+# A queued message for shop.example whose envelope, recipients, error
+# text and headers all carry markup (a stranger's mail may), with its
+# spool file, for the queue pages; ids are 16 of [0-9A-V].
+MSG=ATK0000000000001
+mkdir -p "$T/spool/queue"
+printf 'Subject: <script>alert(1)</script>\nFrom: "\"><img src=x onerror=alert(1)>" <a@b.example>\nX-Note: </textarea><script>alert(2)</script>\n\nbody\n' \
+    >"$T/spool/queue/$MSG"
+sqlite3 "$DB" "INSERT INTO queue_message (id, node, domain, sender, size,
+    arrival, expires, client, helo) VALUES ('$MSG', 'atk.example',
+    'shop.example', '<script>alert(1)</script>@evil.example', 99,
+    strftime('%s','now') - 60, strftime('%s','now') + 86400,
+    '\"><img src=x onerror=alert(1)>', '''><svg/onload=alert(1)>');
+    INSERT INTO queue_recipient (message_id, address, state, next_attempt,
+    last_error) VALUES ('$MSG', '</textarea><script>alert(2)</script>@shop.example',
+    'queued', strftime('%s','now') + 600,
+    '450 <script>alert(1)</script> try later')"
 web_login A alice && web_login Bo bob && web_login R root
 check "three sessions signed in" [ $? -eq 0 ]
 
@@ -65,7 +87,7 @@ leak() {
 			    leaks+=("$1: javascript: URL")
 			continue
 		}
-		grep -qF -- "$p" "$T/$1.b" && leaks+=("$1: $p")
+		grep -qF -- "$p" "$T/$1.b" && leaks+=("$1${LEAKCTX:+ ($LEAKCTX)}: $p")
 	done
 	return 0
 }
@@ -82,6 +104,7 @@ inject() {
 		args=(--data-urlencode "csrf=${TOK[$jar]}" --data-urlencode "$field=$p")
 		for f in "$@"; do args+=(--data-urlencode "$f"); done
 		web_fetch "$jar" inj "${args[@]}" "$B$path"
+		LEAKCTX="$path $field"
 		leak inj
 		n=$((n + 1))
 	done
@@ -105,6 +128,29 @@ inject A /cart/complete external confirm=yes
 inject A /backupmx/new domain
 inject A /backupmx/new delivery_host domain=second.example
 inject A /portfolio/shop.example/deactivate confirm
+# Zone Management: a record to edit, then every field of every form.
+web_post A zr /zones/shop.example/records name=www type=A ttl=3600 value=192.0.2.7
+REC=$(q "SELECT r.id FROM zone_record r JOIN domain d ON d.id = r.domain_id
+    WHERE d.name = 'shop.example' AND r.name = 'www'")
+check "a zone record to attack exists" [ -n "$REC" ]
+inject A /zones/shop.example/mailproxy mailproxy
+for f in name type ttl pref value; do
+	inject A /zones/shop.example/records "$f" type=TXT
+	inject A "/zones/shop.example/records/$REC" "$f" type=MX pref=10
+done
+inject A /zones/shop.example/records value type=MX pref=10 name=@
+inject A /zones/shop.example/backupmx primary servers=all
+inject A /zones/shop.example/backupmx servers primary=mail.shop.example.
+web_post A zr /zones/shop.example/records name=gone type=A ttl=3600 value=192.0.2.8
+REC2=$(q "SELECT r.id FROM zone_record r JOIN domain d ON d.id = r.domain_id
+    WHERE d.name = 'shop.example' AND r.name = 'gone'")
+inject A "/zones/shop.example/records/$REC2/delete" confirm
+# The queue: the notification switch, deliver now, the message verbs.
+inject A /queue/shop.example/notify notify
+inject A /queue/shop.example/flush x
+inject A "/queue/shop.example/$MSG/delete" confirm
+inject R "/queue/shop.example/$MSG/hold" x
+inject R "/queue/shop.example/$MSG/release" x
 # The entry form is multipart: text fields and an uploaded list.
 for p in "${PAYLOADS[@]}"; do
 	for f in delivery_host policy recipients only_when_down; do
@@ -128,19 +174,35 @@ for p in "${PAYLOADS[@]}"; do
 	for path in "/backupmx?q=$e" "/backupmx?sort=$e" "/backupmx?dir=$e" \
 	    "/backupmx?page=$e" "/backupmx/$e" "/portfolio/$e" "/orders/$e" \
 	    "/admin/users?page=$e" "/admin/users?user=$e&done=created" \
-	    "/account?done=$e" "/login?next=$e" "/$e"; do
+	    "/account?done=$e" "/login?next=$e" "/$e" \
+	    "/zones/$e" "/zones/shop.example/$e" "/zones/shop.example/records/$e" \
+	    "/zones/shop.example/records/$e/delete" "/zones/shop.example?saved=$e" \
+	    "/zones/shop.example/records?added=$e" "/queue?customer=$e" \
+	    "/queue?page=$e&queued=$e" "/queue/$e" "/queue/shop.example?sender=$e" \
+	    "/queue/shop.example?rcpt=$e" "/queue/shop.example?sort=$e&dir=$e" \
+	    "/queue/shop.example?page=$e&flushed=$e" "/queue/shop.example/$e" \
+	    "/queue/shop.example/$MSG/$e" "/queue/shop.example/$MSG?requested=$e" \
+	    "/api?$e"; do
 		web_get A inj "$path"
+		LEAKCTX=$path
 		leak inj
 		n=$((n + 1))
 	done
 done
 # Everything that shows stored data, as each user.
 for page in /account /cart /cart/review /portfolio /orders /backupmx \
-    /backupmx/shop.example; do
+    /backupmx/shop.example /zones /zones/shop.example \
+    /zones/shop.example/records "/zones/shop.example/records/$REC" \
+    "/zones/shop.example/records/$REC/delete" /zones/shop.example/backupmx \
+    /queue /queue/shop.example \
+    "/queue/shop.example/$MSG" "/queue/shop.example/$MSG/delete" /api; do
 	web_get A stored "$page"
+	LEAKCTX=$page
 	leak stored
 done
-for page in /admin/users /admin/audit "/admin/audit?page=2"; do
+for page in /admin/users /admin/audit "/admin/audit?page=2" \
+    "/admin/audit?page=3" /queue "/queue?customer=alice" /queue/shop.example \
+    "/queue/shop.example/$MSG"; do
 	web_get R stored "$page"
 	leak stored
 done
@@ -161,6 +223,19 @@ done
 [ ${#leaks[@]} -eq 0 ] &&
     ok "$n injected requests (${#PAYLOADS[@]} payloads; $echoed responses show one, escaped): none comes back unescaped, nor in stored-data pages" ||
     not_ok "payload unescaped: ${leaks[*]:0:5}"
+web_get A qm "/queue/shop.example/$MSG"
+grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;@evil.example' "$T/qm.b" &&
+    grep -qF 'Subject: &lt;script&gt;' "$T/qm.b" &&
+    ok "the queued message's sender and headers are shown, escaped" ||
+    not_ok "queued message page: $(web_status qm), payloads not shown escaped"
+# The master file holds the TXT payloads as records (that is its job):
+# plain text, a download, never sniffed as markup.
+web_get A zx "/zones/shop.example/export?x=%3Cscript%3E"
+grep -qi '^content-type: text/plain' "$T/zx.h" &&
+    grep -qi '^content-disposition: attachment' "$T/zx.h" &&
+    grep -qi '^x-content-type-options: nosniff' "$T/zx.h" &&
+    ok "the zone export (TXT payloads inside) is text/plain, an attachment, nosniff" ||
+    not_ok "zone export headers: $(grep -i '^content-' "$T/zx.h" | tr '\n' ' ')"
 [ "$(schema_sum)" = "$SCHEMA0" ] && ok "schema unchanged after the SQL payloads" ||
     not_ok "schema changed"
 [ "$(q 'PRAGMA integrity_check')" = ok ] && ok "PRAGMA integrity_check: ok" ||
@@ -180,6 +255,9 @@ ok "searches with SQL payloads never show another customer's domain"
 state() { q "SELECT * FROM account ORDER BY id; SELECT * FROM domain ORDER BY id;
     SELECT * FROM orders ORDER BY id; SELECT * FROM order_line ORDER BY id;
     SELECT * FROM backupmx ORDER BY id; SELECT * FROM backupmx_recipient ORDER BY 1, 2;
+    SELECT * FROM zone_record ORDER BY id; SELECT * FROM zone_serial ORDER BY 1;
+    SELECT * FROM queue_message ORDER BY id; SELECT * FROM queue_recipient ORDER BY id;
+    SELECT * FROM queue_command ORDER BY id;
     SELECT count(*) FROM session; SELECT count(*) FROM audit_log" | md5sum; }
 tokB=$(web_csrf Bo)
 csrf_case() {	# JAR PATH fields...: missing, wrong, other session's token
@@ -205,6 +283,16 @@ csrf_case A /backupmx/new domain=second.example
 csrf_case A /backupmx/shop.example delivery_host=evil.example
 csrf_case A /backupmx/shop.example/delete confirm=yes
 csrf_case A /portfolio/shop.example/deactivate confirm=yes
+csrf_case A /zones/shop.example/mailproxy mailproxy=proxy.evil.example
+csrf_case A /zones/shop.example/records name=csrf type=A ttl=3600 value=192.0.2.66
+csrf_case A "/zones/shop.example/records/$REC" name=www type=A ttl=60 value=192.0.2.67
+csrf_case A "/zones/shop.example/records/$REC/delete" confirm=yes
+csrf_case A /zones/shop.example/backupmx primary=mail.shop.example. servers=all
+csrf_case A /queue/shop.example/flush x=1
+csrf_case A /queue/shop.example/notify notify=0
+csrf_case A "/queue/shop.example/$MSG/delete" confirm=yes
+csrf_case R "/queue/shop.example/$MSG/hold" x=1
+csrf_case R "/queue/shop.example/$MSG/release" x=1
 csrf_case A /logout x=1
 web_get A still /account
 [ "$(web_status still)" = 200 ] && ok "alice is still signed in after the refused sign-out" ||
@@ -258,6 +346,39 @@ for path in "/static/../Makefile" "/static/..%2fMakefile" "/static/%2e%2e/Makefi
 done
 [ ${#leaked[@]} -eq 0 ] && ok "17 traversal forms on /static/ and panel paths: nothing outside static/ served, no listing" ||
     not_ok "served outside static/: ${leaked[*]}"
+# The zone export and the SVG pictures, signed in as alice: .., encoded
+# slashes and dots must serve neither a file nor bob's zone or queue.
+leaked=()
+ntr=0
+for path in "/zones/..%2f..%2fMakefile/export" "/zones/shop.example/export/..%2f..%2f..%2fMakefile" \
+    "/zones/shop.example/../../Makefile" "/zones/%2e%2e%2f%2e%2e%2fetc%2fpasswd/export" \
+    "/zones/shop.example%2f..%2fbobsecret.example/export" "/zones/..%2fbobsecret.example/export" \
+    "/zones/bobsecret.example/export" "/zones/shop.example/export%2f..%2f..%2fbobsecret.example" \
+    "/zones/%2e%2e/export" "/zones/shop.example/..%2fbobsecret.example/export" \
+    "/queue/..%2f..%2fMakefile/chart.svg" "/queue/shop.example/..%2f..%2f..%2fetc%2fpasswd" \
+    "/queue/shop.example/chart.svg/..%2f..%2fMakefile" "/queue/%2e%2e/ages.svg" \
+    "/queue/..%2fbobsecret.example/chart.svg" "/queue/bobsecret.example/ages.svg" \
+    "/queue/chart.svg%2f..%2f..%2fMakefile" "/queue/shop.example/..%2f..%2fbackupmx.conf" \
+    "/queue/shop.example/$MSG/..%2f..%2f..%2fbackupmx.conf" \
+    "/queue/shop.example/..%2f..%2f..%2f$(basename "$T")%2fbackupmx.conf" \
+    "/queue/shop.example%2f..%2fbobsecret.example/chart.svg"; do
+	curl -s --path-as-is -b "$T/A" -o "$T/tr.b" -w '%{http_code}' "$B$path" >"$T/tr.st"
+	ntr=$((ntr + 1))
+	if grep -qE 'root:x:0:0|see README.  Targets|^db = |fastcgi_pass|Index of|ORIGIN bobsecret' "$T/tr.b"; then
+		leaked+=("$path ($(cat "$T/tr.st"))")
+	fi
+	case $path in *bobsecret*)
+		[ "$(cat "$T/tr.st")" = 200 ] && leaked+=("$path: 200 for bob's") ;;
+	esac
+done
+[ ${#leaked[@]} -eq 0 ] && ok "$ntr traversal forms on the zone export and the queue's SVG routes: no file, nothing of bob's" ||
+    not_ok "zone export / SVG traversal: ${leaked[*]}"
+web_get A zx /zones/shop.example/export
+web_get A sv /queue/shop.example/chart.svg
+[ "$(web_status zx)" = 200 ] && grep -q 'ORIGIN shop.example[.]' "$T/zx.b" &&
+    [ "$(web_status sv)" = 200 ] && grep -q '<svg' "$T/sv.b" &&
+    ok "the zone export and the SVG route themselves answer 200" ||
+    not_ok "export $(web_status zx), svg $(web_status sv)"
 curl -s -o "$T/css" -w '%{http_code}' "$B/static/panel.css" >"$T/css.st"
 [ "$(cat "$T/css.st")" = 200 ] && cmp -s "$T/css" static/panel.css &&
     ok "/static/panel.css itself is served" || not_ok "panel.css: $(cat "$T/css.st")"
