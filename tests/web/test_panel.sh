@@ -302,6 +302,12 @@ expect_status css 200 "/static/panel.css is 200"
 [[ $(header_of css Content-Type) == text/css* ]] && ok "/static/panel.css is text/css" ||
     not_ok "/static/panel.css is text/css ($(header_of css Content-Type))"
 security_headers css /static/panel.css
+# One stylesheet, appended to by every page module: an unbalanced brace
+# silently swallows every rule after it (a merge once did that).
+awk '{ gsub(/\/\*[^*]*\*\//, ""); o += gsub(/\{/, "{"); c += gsub(/\}/, "}");
+    if (c > o) bad = 1 } END { exit !(o == c && !bad) }' static/panel.css &&
+    ok "panel.css: every brace is closed, none too many" ||
+    not_ok "panel.css: unbalanced braces"
 fetch snf "$B/static/missing.css"
 expect_status snf 404 "a missing static file is 404"
 security_headers snf "a static 404"
