@@ -18,6 +18,9 @@
 #   BENCH_DRAIN_CONCURRENCY=     the relay's delivery_concurrency (default:
 #                                the relay's own default)
 #   BENCH_DRAIN_TIMEOUT=180      give up on a drain after this many seconds
+#   BENCH_DRAIN_REPS=3           rounds (each: backupmxd, then Postfix, each
+#                                with a fresh spool); the verdict is the
+#                                median of the rounds' ratios
 #   BENCH_TMPDIR=/tmp            where both servers spool
 #   BMX_BUILD=build              which binaries
 set -u
@@ -27,6 +30,8 @@ cd "$(dirname "$0")/.." || exit 1
 N=${BENCH_DRAIN_N:-10000}
 CONC=${BENCH_DRAIN_CONCURRENCY:-}
 TIMEOUT=${BENCH_DRAIN_TIMEOUT:-180}
+REPS=${BENCH_DRAIN_REPS:-3}
+REP=1
 SIZE=4096
 SESSIONS=20
 DOMAIN=drain.example
@@ -168,7 +173,7 @@ drain() {
 	# Let the last replies and QUITs reach the sink's counter.
 	sleep 0.5
 	sink_stop
-	echo "$srv $line $((c1 - c0)) $(sink_count "$srv")" >>"$T/results"
+	echo "$REP $srv $line $((c1 - c0)) $(sink_count "$srv")" >>"$T/results"
 }
 
 # --- the run --------------------------------------------------------------
@@ -193,69 +198,95 @@ echo "backupmxd vs Postfix $(postconf -c "$T/version" -dh mail_version \
     2>/dev/null); $(nproc) CPUs, load average $(cut -d' ' -f1-3 \
     /proc/loadavg), spools on $(findmnt -n -o FSTYPE -T "$T") ($T)"
 
-# backupmxd
-echo "  backupmxd: filling..." >&2
-relay_setup
-relay_start
-fill "$RELAY_PORT"
-wait_for 30 queued_all relay_count ||
-    die "backupmxd queued $(relay_count) of $N"
-conc=$("${CTL[@]}" config 2>/dev/null | sed -n \
-    's/^delivery_concurrency[[:space:]]*=[[:space:]]*//p')
-echo "  backupmxd: draining..." >&2
-drain backupmxd --sqlite "$R/backupmx.db" "${CTL[@]}" queue flush "$DOMAIN"
-relay_peak=$(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$relay_pid/status")
-relay_stop
+# round REP: backupmxd, then Postfix, each from a fresh spool and queue.
+round() {
+	R=$T/relay-$REP
+	CTL=("$T/bin/backupmxctl" -c "$R/backupmx.conf")
+	echo "  round $REP, backupmxd: filling..." >&2
+	relay_setup
+	relay_start
+	fill "$RELAY_PORT"
+	wait_for 30 queued_all relay_count ||
+	    die "backupmxd queued $(relay_count) of $N"
+	conc=$("${CTL[@]}" config 2>/dev/null | sed -n \
+	    's/^delivery_concurrency[[:space:]]*=[[:space:]]*//p')
+	echo "  round $REP, backupmxd: draining..." >&2
+	drain backupmxd --sqlite "$R/backupmx.db" "${CTL[@]}" queue flush \
+	    "$DOMAIN"
+	peak=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\).*/\1/p' \
+	    "/proc/$relay_pid/status")
+	[ "${peak:-0}" -gt "${relay_peak:-0}" ] && relay_peak=$peak
+	relay_stop
+	rm -rf "$R/spool"
 
-# Postfix
-echo "  postfix: filling..." >&2
-pfx_setup "$T/postfix" "$PFX_PORT" "$DOMAIN" "127.0.0.1:$PRIM_PORT" ||
-    die "postfix setup: $(tail -n 3 "$T/postfix/setup.log")"
-pfx_start || die "postfix did not start: $(tail -n 3 "$T/postfix/maillog" \
-    "$T/postfix/setup.log" 2>/dev/null)"
-wait_for 10 port_open "$PFX_PORT" || die "postfix does not listen"
-fill "$PFX_PORT"
-# Wait until every message rests in the deferred queue.
+	echo "  round $REP, postfix: filling..." >&2
+	pfx_setup "$T/postfix-$REP" "$PFX_PORT" "$DOMAIN" \
+	    "127.0.0.1:$PRIM_PORT" ||
+	    die "postfix setup: $(tail -n 3 "$T/postfix-$REP/setup.log")"
+	pfx_start || die "postfix did not start: $(tail -n 3 \
+	    "$T/postfix-$REP/maillog" "$T/postfix-$REP/setup.log" 2>/dev/null)"
+	wait_for 10 port_open "$PFX_PORT" || die "postfix does not listen"
+	fill "$PFX_PORT"
+	wait_for 120 pfx_deferred || die "postfix deferred $(find \
+	    "$PFX/queue/deferred" -type f | wc -l) of $N"
+	echo "  round $REP, postfix: draining..." >&2
+	drain postfix --postfix "$PFX/queue" postqueue -c "$PFX/etc" -f
+	pfx_stop
+}
+
+# Wait until every message rests in Postfix's deferred queue.
 pfx_deferred() {
 	[ "$(find "$PFX/queue/deferred" -type f | wc -l)" -eq "$N" ]
 }
-wait_for 120 pfx_deferred ||
-    die "postfix deferred $(find "$PFX/queue/deferred" -type f | wc -l) of $N"
-echo "  postfix: draining..." >&2
-drain postfix --postfix "$PFX/queue" postqueue -c "$PFX/etc" -f
-pfx_stop
+
+relay_peak=0
+for REP in $(seq 1 "$REPS"); do
+	round
+done
 
 echo "backupmxd delivery_concurrency = ${conc:-?}; Postfix stock" \
     "(relay transport, destination concurrency $(postconf -c "$PFX/etc" \
     -xh relay_destination_concurrency_limit 2>/dev/null)); relay peak RSS" \
-    "${relay_peak:-?}"
+    "${relay_peak} kB; $REPS round(s)"
 echo
 awk -v n="$N" -v hz="$(getconf CLK_TCK)" '
-	{ srv[NR] = $1; left[NR] = $3; secs[NR] = $4; first[NR] = $5
-	  t90[NR] = $6; t10[NR] = $7; cpu[NR] = $8; got[NR] = $9
-	  rate[$1] = ($2 - $3) / ($4 > 0 ? $4 : 1) }
+	{ rep[NR] = $1; srv[NR] = $2; left[NR] = $4; secs[NR] = $5
+	  first[NR] = $6; t90[NR] = $7; t10[NR] = $8; cpu[NR] = $9
+	  got[NR] = $10; rate[NR] = ($3 - $4) / ($5 > 0 ? $5 : 1)
+	  r[$1, $2] = rate[NR]; if ($1 > reps) reps = $1 }
 	END {
-	ratio = rate["postfix"] > 0 ? rate["backupmxd"] / rate["postfix"] : 0
-	printf "%-10s | %8s | %8s | %8s | %s\n", "server", "messages",
-	    "seconds", "msg/s", "ratio (backupmxd/Postfix)"
+	printf "%-5s | %-10s | %8s | %8s | %8s | %s\n", "round", "server",
+	    "messages", "seconds", "msg/s", "ratio (backupmxd/Postfix)"
 	for (i = 1; i <= NR; i++) {
-		r = srv[i] == "backupmxd" ? sprintf("%.2fx", ratio) : ""
-		printf "%-10s | %8d | %8.2f | %8.0f | %s\n", srv[i],
-		    n - left[i], secs[i], rate[srv[i]], r
+		x = ""
+		if (srv[i] == "backupmxd" && r[rep[i], "postfix"] > 0) {
+			ratio[++nr] = rate[i] / r[rep[i], "postfix"]
+			x = sprintf("%.2fx", ratio[nr])
+		}
+		printf "%-5d | %-10s | %8d | %8.2f | %8.0f | %s\n", rep[i],
+		    srv[i], n - left[i], secs[i], rate[i], x
 	}
-	met = ratio >= 1.5 ? "met" : "NOT met"
-	printf "target (>= 1.5x Postfix): %s (%.2fx)\n\n", met, ratio
-	printf "%-10s | %9s | %9s | %9s | %8s | %10s | %s\n", "server",
-	    "first (s)", "90%->10%", "mid msg/s", "CPU (s)", "CPU ms/msg",
-	    "sink received"
+	for (i = 1; i <= nr; i++)	# insertion sort: a few rounds
+		for (j = i; j > 1 && ratio[j - 1] > ratio[j]; j--) {
+			t = ratio[j]; ratio[j] = ratio[j - 1]; ratio[j - 1] = t
+		}
+	med = nr == 0 ? 0 : nr % 2 ? ratio[(nr + 1) / 2] : \
+	    (ratio[nr / 2] + ratio[nr / 2 + 1]) / 2
+	met = med >= 1.5 ? "met" : "NOT met"
+	printf "target (>= 1.5x Postfix, median of %d round(s)): %s (%.2fx;" \
+	    " lowest %.2fx, highest %.2fx)\n\n", nr, met, med, ratio[1],
+	    ratio[nr]
+	printf "%-5s | %-10s | %9s | %9s | %9s | %8s | %10s | %s\n", "round",
+	    "server", "first (s)", "90%->10%", "mid msg/s", "CPU (s)",
+	    "CPU ms/msg", "sink received"
 	for (i = 1; i <= NR; i++) {
 		mid = 0
 		if (t90[i] >= 0 && t10[i] > t90[i])
 			mid = 0.8 * n / (t10[i] - t90[i])
 		ok = got[i] == n && left[i] == 0 ? " (all)" : \
 		    " (MISSING " n - got[i] ")"
-		printf "%-10s | %9.2f | %9.2f | %9.0f | %8.2f | %10.3f | %d%s\n",
-		    srv[i], first[i], t10[i] - t90[i], mid, cpu[i] / hz,
-		    1000 * cpu[i] / hz / n, got[i], ok
+		printf "%-5d | %-10s | %9.2f | %9.2f | %9.0f | %8.2f | %10.3f |" \
+		    " %d%s\n", rep[i], srv[i], first[i], t10[i] - t90[i], mid,
+		    cpu[i] / hz, 1000 * cpu[i] / hz / n, got[i], ok
 	}
 	}' "$T/results"
