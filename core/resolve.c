@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <resolv.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,35 +33,47 @@ resolve_say(char *why, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (why == NULL)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(why, RESOLVE_WHY_MAX, fmt, ap);
 	va_end(ap);
 }
 
-/* The server of "IP[:PORT]" into ss; -1 when it is not an address. */
-static int
-resolve_server(const char *resolver, struct sockaddr_storage *ss)
+int
+resolve_server(const char *resolver, struct sockaddr_storage *ss, char *why)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-	char host[VALID_NAME_MAX];
+	char host[VALID_NAME_MAX], verr[VALID_ERR_MAX];
 	int port;
 
 	memset(ss, 0, sizeof(*ss));
-	if (valid_hostport(resolver, host, &port, NS_DEFAULTPORT, NULL) == -1)
+	if (resolver == NULL || *resolver == '\0')
+		return 0;
+	if (valid_hostport(resolver, host, &port, NS_DEFAULTPORT, verr) == -1) {
+		resolve_say(why, "dns_resolver \"%.80s\": %s", resolver, verr);
 		return -1;
+	}
 	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons((uint16_t)port);
 	} else if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons((uint16_t)port);
-	} else
+	} else {
+		resolve_say(why, "dns_resolver \"%.80s\": not an IP address (the "
+		    "resolver itself cannot be looked up by name)", resolver);
 		return -1;
+	}
 	return 0;
 }
 
-/* Use only ss (glibc keeps IPv6 servers in _u._ext, malloc'd). */
+/*
+ * Replace resolv.conf's servers with ss.  An IPv6 server goes where glibc
+ * keeps them (_u._ext.nsaddrs, with nsaddr_list's family 0); it must be
+ * malloc'd, as res_nclose frees it.
+ */
 static int
 resolve_use(struct __res_state *rs, const struct sockaddr_storage *ss)
 {
@@ -71,6 +84,7 @@ resolve_use(struct __res_state *rs, const struct sockaddr_storage *ss)
 		free(rs->_u._ext.nsaddrs[i]);
 		rs->_u._ext.nsaddrs[i] = NULL;
 	}
+	rs->nscount = 0;
 	rs->_u._ext.nscount = 0;
 	memset(&rs->nsaddr_list[0], 0, sizeof(rs->nsaddr_list[0]));
 	if (ss->ss_family == AF_INET)
@@ -82,21 +96,13 @@ resolve_use(struct __res_state *rs, const struct sockaddr_storage *ss)
 		rs->_u._ext.nsaddrs[0] = sin6;
 	}
 	rs->nscount = 1;
-	rs->pfcode = RES_PRF_REPLY;	/* see the top of this file */
 	return 0;
 }
 
-static int
-resolve_open(struct __res_state *rs, const char *resolver, char *why)
+int
+resolve_open(struct __res_state *rs, const struct sockaddr_storage *ss,
+    char *why)
 {
-	struct sockaddr_storage ss;
-
-	if (resolver != NULL && resolver[0] != '\0' &&
-	    resolve_server(resolver, &ss) == -1) {
-		resolve_say(why, "dns_resolver \"%.80s\" is not an IP address",
-		    resolver);
-		return -1;
-	}
 	memset(rs, 0, sizeof(*rs));
 	if (res_ninit(rs) == -1) {
 		res_nclose(rs);
@@ -105,14 +111,20 @@ resolve_open(struct __res_state *rs, const char *resolver, char *why)
 	}
 	rs->retrans = 2;
 	rs->retry = 2;
-	rs->options &= ~(unsigned long)(RES_DEFNAMES | RES_DNSRCH | RES_USEVC);
+	/* The exact name, over UDP (TCP only after truncation). */
+	rs->options &= ~(unsigned long)(RES_DEFNAMES | RES_DNSRCH |
+	    RES_USEVC | RES_STAYOPEN | RES_IGNTC);
+#ifdef RES_NOAAAA
+	rs->options &= ~(unsigned long)RES_NOAAAA;
+#endif
 	rs->options |= RES_RECURSE;
-	if (resolver != NULL && resolver[0] != '\0' &&
-	    resolve_use(rs, &ss) == -1) {
+	if (ss->ss_family != AF_UNSPEC && resolve_use(rs, ss) == -1) {
 		res_nclose(rs);
-		resolve_say(why, "out of memory");
+		resolve_say(why, "cannot set up the DNS resolver: out of memory");
 		return -1;
 	}
+	if (rs->nscount == 1)
+		rs->pfcode = RES_PRF_REPLY;	/* see the top of this file */
 	return 0;
 }
 
@@ -181,6 +193,7 @@ resolve_mx(const char *resolver, const char *domain, struct zone_mx *out,
     size_t max, size_t *n, char *why)
 {
 	struct __res_state rs;
+	struct sockaddr_storage ss;
 	unsigned char q[NS_PACKETSZ], *ans;
 	enum resolve_rc rc;
 	int qlen, len, e;
@@ -191,7 +204,8 @@ resolve_mx(const char *resolver, const char *domain, struct zone_mx *out,
 		resolve_say(why, "not a domain name");
 		return RESOLVE_FAIL;
 	}
-	if (resolve_open(&rs, resolver, why) == -1)
+	if (resolve_server(resolver, &ss, why) == -1 ||
+	    resolve_open(&rs, &ss, why) == -1)
 		return RESOLVE_FAIL;
 	if ((ans = malloc(RESOLVE_ANSWER_MAX)) == NULL ||
 	    (qlen = res_nmkquery(&rs, ns_o_query, domain, ns_c_in, ns_t_mx,

@@ -328,7 +328,7 @@ zone_record_update(struct db *db, const struct actor *who, const char *domain,
 		return store_fail(db, STORE_NOTFOUND, "no such record");
 	}
 	keep = recs[at].provisioned && strcmp(r.type, "MX") == 0 &&
-	    zone_host_eq(r.value, recs[at].value);
+	    valid_name_eq(r.value, recs[at].value);
 	rc = zone_rec_conflict(z.domain, &r, recs, n, msg);
 	free(recs);
 	if (rc == -1) {
@@ -437,7 +437,7 @@ zst_primary(struct db *db, int64_t domain_id, const struct zone_rec *recs,
 	for (i = 0; i < n; i++)
 		if (strcmp(recs[i].name, "@") == 0 &&
 		    strcmp(recs[i].type, "MX") == 0 &&
-		    zone_host_eq(recs[i].value, host)) {
+		    valid_name_eq(recs[i].value, host)) {
 			st = db_prepare(db, "UPDATE zone_record SET pref = 10, "
 			    "updated = ? WHERE id = ?", "II", util_now(),
 			    recs[i].id);
@@ -464,7 +464,7 @@ zst_drop_others(struct db *db, const struct zone_rec *recs, size_t n,
 	for (i = 0; i < n; i++) {
 		if (strcmp(recs[i].name, "@") != 0 ||
 		    strcmp(recs[i].type, "MX") != 0 ||
-		    zone_host_eq(recs[i].value, keep) ||
+		    valid_name_eq(recs[i].value, keep) ||
 		    strcmp(zone_mx_role(recs[i].value, bk, nb, NULL),
 		    "BackupMX") == 0)
 			continue;

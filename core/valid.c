@@ -927,3 +927,15 @@ valid_hostport_norm(const char *in, char *out, size_t outsz, char *err)
 		snprintf(out, outsz, "%s:%d", host, port);
 	return 0;
 }
+
+int
+valid_name_eq(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la > 1 && a[la - 1] == '.')
+		la--;
+	if (lb > 1 && b[lb - 1] == '.')
+		lb--;
+	return la == lb && strncasecmp(a, b, la) == 0;
+}

@@ -53,6 +53,9 @@ int valid_domain_to_unicode(const char *alabel, char *ulabel, char *err);
  */
 int valid_hostname(const char *in, char *out, char *err);
 
+/* Equal DNS names: any case, one trailing dot ignored on either side. */
+int valid_name_eq(const char *a, const char *b);
+
 /*
  * A fully qualified host name *with* the terminating dot, as zone records
  * need it ("mail.example.de.").  out receives the lower-case A-label form

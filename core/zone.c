@@ -246,18 +246,6 @@ zone_rec_check(const char *zone, const struct zone_input *in,
 
 /* --- the rules between records -------------------------------------------- */
 
-int
-zone_host_eq(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-
-	if (la > 1 && a[la - 1] == '.')
-		la--;
-	if (lb > 1 && b[lb - 1] == '.')
-		lb--;
-	return la == lb && strncasecmp(a, b, la) == 0;
-}
-
 /* "www.example.de" or "example.de" for messages. */
 static void
 zone_show_name(const char *zone, const char *name, char *out, size_t sz)
@@ -274,7 +262,7 @@ zone_same(const struct zone_rec *a, const struct zone_rec *b)
 	if (strcmp(a->type, b->type) != 0)
 		return 0;
 	if (strcmp(a->type, "MX") == 0 || strcmp(a->type, "CNAME") == 0)
-		return zone_host_eq(a->value, b->value);
+		return valid_name_eq(a->value, b->value);
 	return strcmp(a->value, b->value) == 0;
 }
 
@@ -410,7 +398,7 @@ zone_is_backup(const char *host, char (*backup)[VALID_NAME_MAX], size_t nb)
 	size_t i;
 
 	for (i = 0; i < nb; i++)
-		if (zone_host_eq(host, backup[i]))
+		if (valid_name_eq(host, backup[i]))
 			return 1;
 	return 0;
 }
@@ -422,7 +410,7 @@ zone_mx_role(const char *host, char (*backup)[VALID_NAME_MAX], size_t nb,
 	if (zone_is_backup(host, backup, nb))
 		return "BackupMX";
 	if (mailproxy != NULL && mailproxy[0] != '\0' &&
-	    zone_host_eq(host, mailproxy))
+	    valid_name_eq(host, mailproxy))
 		return "MailProxy";
 	return "mail server";
 }
@@ -462,7 +450,7 @@ zone_primary_pref(const struct zone_mx *mx, size_t n,
 	for (i = 0; i < n; i++) {
 		if (zone_is_backup(mx[i].host, backup, nb))
 			continue;
-		if (proxy != NULL && !zone_host_eq(mx[i].host, proxy))
+		if (proxy != NULL && !valid_name_eq(mx[i].host, proxy))
 			continue;
 		if (best < 0 || mx[i].pref < best)
 			best = mx[i].pref;
@@ -488,13 +476,13 @@ zone_judge_primary(struct zone_judgement *j, const struct zone_mx *mx,
 		    "the best MX and cannot deliver the mail anywhere)");
 	for (i = 0; i < n && proxy != NULL; i++)
 		if (!zone_is_backup(mx[i].host, backup, nb) &&
-		    !zone_host_eq(mx[i].host, proxy))
+		    !valid_name_eq(mx[i].host, proxy))
 			zone_find(j, ZONE_WARN, "MX %d %s. bypasses MailProxy: "
 			    "with MailProxy, %s takes the place of your mail "
 			    "server", mx[i].pref, mx[i].host, proxy);
 	for (i = 0; i < n; i++)
 		if (!zone_is_backup(mx[i].host, backup, nb) && (proxy == NULL ||
-		    zone_host_eq(mx[i].host, proxy)))
+		    valid_name_eq(mx[i].host, proxy)))
 			zone_find(j, ZONE_GOOD, "MX %d %s. is your %s", mx[i].pref,
 			    mx[i].host, proxy != NULL ? "MailProxy" :
 			    "mail server");
@@ -532,7 +520,7 @@ zone_judge_backup(struct zone_judgement *j, const struct zone_mx *mx,
 		return;
 	}
 	for (k = 0; k < nb && present > 0; k++) {
-		for (i = 0; i < n && !zone_host_eq(mx[i].host, backup[k]); i++)
+		for (i = 0; i < n && !valid_name_eq(mx[i].host, backup[k]); i++)
 			;
 		if (i < n)
 			continue;

@@ -100,8 +100,6 @@ void	zone_set_backup_hosts(const char *mx_names);
 size_t	zone_backup_hosts(char (*out)[VALID_NAME_MAX], size_t max);
 /* The preference of the i-th backup host: 20, 30, 40, ... */
 int	zone_backup_pref(size_t i);
-/* Equal host names: any case, a trailing dot ignored on either side. */
-int	zone_host_eq(const char *a, const char *b);
 
 /* --- judging live MX records ------------------------------------------ */
 

@@ -43,10 +43,9 @@
 
 #include "dns.h"
 #include "dns_parse.h"
+#include "resolve.h"
 #include "valid.h"
 
-#define DNS_RETRANS	2	/* seconds to wait in the first round */
-#define DNS_RETRY	2	/* rounds over the servers */
 #define DNS_ANSWER_MAX	65536	/* the largest DNS message (over TCP) */
 #define DNS_CHAIN_MAX	8	/* names in a CNAME chain we follow */
 
@@ -79,19 +78,6 @@ say(char *why, const char *fmt, ...)
 
 /* ---- names ------------------------------------------------------------ */
 
-/* Equal DNS names: any case, one trailing dot ignored on either side. */
-static int
-dns_name_eq(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-
-	if (la > 1 && a[la - 1] == '.')
-		la--;
-	if (lb > 1 && b[lb - 1] == '.')
-		lb--;
-	return la == lb && strncasecmp(a, b, la) == 0;
-}
-
 /* A domain or host name as we query it: valid, lower case, no dot. */
 static int
 dns_norm_name(const char *in, char out[VALID_NAME_MAX])
@@ -116,7 +102,7 @@ dns_is_own(const char *host, const char *const *own, size_t nown)
 	size_t i;
 
 	for (i = 0; own != NULL && i < nown; i++)
-		if (own[i] != NULL && dns_name_eq(host, own[i]))
+		if (own[i] != NULL && valid_name_eq(host, own[i]))
 			return 1;
 	return 0;
 }
@@ -145,7 +131,7 @@ dns_mx_cut(struct dns_target *t, size_t n, const char *const *own,
 	qsort(t, n, sizeof(*t), dns_target_cmp);
 	/* Sorted, so the first time a host appears is its best preference. */
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < k && !dns_name_eq(t[j].host, t[i].host); j++)
+		for (j = 0; j < k && !valid_name_eq(t[j].host, t[i].host); j++)
 			;
 		if (j < k)
 			continue;
@@ -226,93 +212,12 @@ dns_literal(const char *host, struct dns_addr *out)
 int
 dns_init(const char *resolver, char *err)
 {
-	char host[VALID_NAME_MAX], verr[VALID_ERR_MAX];
 	struct sockaddr_storage ss;
-	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-	int port;
 
 	say(err, "%s", "");
-	if (resolver == NULL || *resolver == '\0') {
-		memset(&dns_ns, 0, sizeof(dns_ns));
-		return 0;
-	}
-	if (valid_hostport(resolver, host, &port, NS_DEFAULTPORT, verr) == -1) {
-		say(err, "dns_resolver \"%.100s\": %s", resolver, verr);
-		return -1;
-	}
-	memset(&ss, 0, sizeof(ss));
-	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons((uint16_t)port);
-	} else if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons((uint16_t)port);
-	} else {
-		say(err, "dns_resolver \"%.100s\": not an IP address (the "
-		    "resolver itself cannot be looked up by name)", resolver);
-		return -1;
-	}
+	if (resolve_server(resolver, &ss, err) == -1)
+		return -1;	/* the resolver that was set stays */
 	dns_ns = ss;
-	return 0;
-}
-
-/*
- * Replace resolv.conf's servers with dns_ns.  An IPv6 server goes where
- * glibc keeps them (_u._ext.nsaddrs, with nsaddr_list's family 0); it must
- * be malloc'd, as res_nclose frees it.
- */
-static int
-dns_use_ns(struct __res_state *rs)
-{
-	struct sockaddr_in6 *sin6;
-	int i;
-
-	for (i = 0; i < MAXNS; i++) {
-		free(rs->_u._ext.nsaddrs[i]);
-		rs->_u._ext.nsaddrs[i] = NULL;
-	}
-	rs->nscount = 0;
-	rs->_u._ext.nscount = 0;
-	memset(&rs->nsaddr_list[0], 0, sizeof(rs->nsaddr_list[0]));
-	if (dns_ns.ss_family == AF_INET)
-		memcpy(&rs->nsaddr_list[0], &dns_ns, sizeof(struct sockaddr_in));
-	else {
-		if ((sin6 = malloc(sizeof(*sin6))) == NULL)
-			return -1;
-		memcpy(sin6, &dns_ns, sizeof(*sin6));
-		rs->_u._ext.nsaddrs[0] = sin6;
-	}
-	rs->nscount = 1;
-	return 0;
-}
-
-/* A fresh resolver state for one query; the caller res_nclose()s it. */
-static int
-dns_open(struct __res_state *rs, char *why)
-{
-	memset(rs, 0, sizeof(*rs));
-	if (res_ninit(rs) == -1) {
-		res_nclose(rs);
-		say(why, "cannot initialise the DNS resolver");
-		return -1;
-	}
-	rs->retrans = DNS_RETRANS;
-	rs->retry = DNS_RETRY;
-	/* The exact name, over UDP (TCP only after truncation). */
-	rs->options &= ~(unsigned long)(RES_DEFNAMES | RES_DNSRCH |
-	    RES_USEVC | RES_STAYOPEN | RES_IGNTC);
-#ifdef RES_NOAAAA
-	rs->options &= ~(unsigned long)RES_NOAAAA;
-#endif
-	rs->options |= RES_RECURSE;
-	if (dns_ns.ss_family != AF_UNSPEC && dns_use_ns(rs) == -1) {
-		res_nclose(rs);
-		say(why, "cannot set up the DNS resolver: out of memory");
-		return -1;
-	}
-	if (rs->nscount == 1)
-		rs->pfcode = RES_PRF_REPLY;	/* see the top of this file */
 	return 0;
 }
 
@@ -388,7 +293,7 @@ dns_query(const char *name, int type, const char *kind, unsigned char *ans,
 	const char *what = dns_type_name(type);
 	int qlen, len, e, single;
 
-	if (dns_open(&rs, why) == -1)
+	if (resolve_open(&rs, &dns_ns, why) == -1)
 		return DNS_TEMPFAIL;
 	single = rs.nscount == 1;
 	qlen = res_nmkquery(&rs, ns_o_query, name, ns_c_in, type, NULL, 0,
@@ -426,7 +331,7 @@ dns_follow(ns_msg *msg, const char *qname, struct dns_chain *c)
 				return -1;
 			if (ns_rr_type(rr) != ns_t_cname ||
 			    ns_rr_class(rr) != ns_c_in ||
-			    !dns_name_eq(ns_rr_name(rr), c->name[c->n - 1]))
+			    !valid_name_eq(ns_rr_name(rr), c->name[c->n - 1]))
 				continue;
 			if (dn_expand(ns_msg_base(*msg), ns_msg_end(*msg),
 			    ns_rr_rdata(rr), c->name[c->n], NS_MAXDNAME) < 0)
@@ -447,7 +352,7 @@ dns_rr_ours(const ns_rr *rr, int type, const struct dns_chain *c)
 	if ((int)ns_rr_type(*rr) != type || ns_rr_class(*rr) != ns_c_in)
 		return 0;
 	for (i = 0; i < c->n; i++)
-		if (dns_name_eq(ns_rr_name(*rr), c->name[i]))
+		if (valid_name_eq(ns_rr_name(*rr), c->name[i]))
 			return 1;
 	return 0;
 }

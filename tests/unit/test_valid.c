@@ -770,6 +770,20 @@ END_TEST
 /* ---- NULL outputs and NULL err ---------------------------------------- */
 
 /* Every output, and err, may be NULL: the call only validates. */
+/* valid_name_eq: any case, one trailing dot on either side; nothing else. */
+START_TEST(test_name_eq)
+{
+	ck_assert_int_eq(valid_name_eq("Mail.Example.DE", "mail.example.de."), 1);
+	ck_assert_int_eq(valid_name_eq("mail.example.de.", "MAIL.example.de"), 1);
+	ck_assert_int_eq(valid_name_eq(".", "."), 1);
+	ck_assert_int_eq(valid_name_eq("mail.example.de", "mail.example.d"), 0);
+	ck_assert_int_eq(valid_name_eq("mail.example.de..", "mail.example.de"),
+	    0);
+	ck_assert_int_eq(valid_name_eq("xmail.example.de", "mail.example.de"),
+	    0);
+}
+END_TEST
+
 START_TEST(test_null_outputs)
 {
 	ck_assert_int_eq(valid_domain("bücher.example", NULL, NULL, NULL), 0);
@@ -854,6 +868,7 @@ valid_suite(void)
 	add_table(s, "ttl", test_ttl, NROWS(ttl_rows));
 	tc = tcase_create("null_outputs");
 	tcase_add_test(tc, test_null_outputs);
+	tcase_add_test(tc, test_name_eq);
 	suite_add_tcase(s, tc);
 	return s;
 }
