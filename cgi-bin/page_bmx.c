@@ -53,30 +53,6 @@ pbmx_db(struct req *r)
 	return db;
 }
 
-/* Append s as a URL query value: RFC 3986 unreserved octets as they are,
- * everything else %XX. */
-static void
-pbmx_url_arg(struct sbuf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char e[3];
-
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-		    c == '~') {
-			sbuf_add(b, s, 1);
-			continue;
-		}
-		e[0] = '%';
-		e[1] = hex[c >> 4];
-		e[2] = hex[c & 15];
-		sbuf_add(b, e, 3);
-	}
-}
-
 /*
  * "2026-11-29 02:12", UTC, for key: the template shows it with " UTC" and
  * as <time datetime="...Z">.  Days to a civil date by arithmetic (Howard
@@ -195,7 +171,7 @@ pbmx_list_href(struct tpl *d, const char *key, const struct pbmx_listq *lq,
 	sbuf_puts(&b, "/backupmx");
 	if (lq->text[0] != '\0' && lq->err[0] == '\0') {
 		sbuf_puts(&b, "?q=");
-		pbmx_url_arg(&b, lq->text);
+		sbuf_url_arg(&b, lq->text);
 		sep = '&';
 	}
 	if (sort != BMX_SORT_DOMAIN || desc) {

@@ -47,28 +47,6 @@ pq_query(const struct req *r, const char *name, char *out, size_t outsz)
 }
 
 void
-pq_url_arg(struct sbuf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char e[3];
-
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-		    c == '~') {
-			sbuf_add(b, s, 1);
-			continue;
-		}
-		e[0] = '%';
-		e[1] = hex[c >> 4];
-		e[2] = hex[c & 15];
-		sbuf_add(b, e, 3);
-	}
-}
-
-void
 pq_set_time(struct tpl *d, const char *key, int64_t t)
 {
 	char buf[32], iso[32], k[64];
@@ -218,7 +196,7 @@ pq_over_href(struct tpl *d, const struct pq_overq *q, int64_t page)
 	sbuf_puts(&b, "/queue");
 	if (q->customer[0] != '\0') {
 		sbuf_puts(&b, "?customer=");
-		pq_url_arg(&b, q->customer);
+		sbuf_url_arg(&b, q->customer);
 		sep = '&';
 	}
 	if (q->only_queued) {
@@ -383,12 +361,12 @@ pq_msg_href(struct tpl *d, const char *domain, const struct pq_msgq *q,
 	sbuf_printf(&b, "/queue/%s", domain);
 	if (q->sender[0] != '\0') {
 		sbuf_puts(&b, "?sender=");
-		pq_url_arg(&b, q->sender);
+		sbuf_url_arg(&b, q->sender);
 		sep = '&';
 	}
 	if (q->rcpt[0] != '\0') {
 		sbuf_printf(&b, "%crcpt=", sep);
-		pq_url_arg(&b, q->rcpt);
+		sbuf_url_arg(&b, q->rcpt);
 		sep = '&';
 	}
 	if (sort != QVIEW_SORT_ARRIVAL || desc) {

@@ -35,7 +35,6 @@ struct db	*pq_db(struct req *r);
 /* A query-string field (first occurrence) into out; 1 found, 0 not. */
 int		 pq_query(const struct req *r, const char *name, char *out,
 		    size_t outsz);
-void		 pq_url_arg(struct sbuf *b, const char *s);
 /* KEY = "2026-11-29 02:12" (UTC) and KEY_ISO for <time datetime>. */
 void		 pq_set_time(struct tpl *d, const char *key, int64_t t);
 /* "3 d 4 h", "25 min", "40 s" */

@@ -192,3 +192,27 @@ util_strlcpy(char *dst, const char *src, size_t dstsz)
 	}
 	return n;
 }
+
+/* Append s as a URL query value: RFC 3986 unreserved octets as they are,
+ * everything else %XX. */
+void
+sbuf_url_arg(struct sbuf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char e[3];
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+		    c == '~') {
+			sbuf_add(b, s, 1);
+			continue;
+		}
+		e[0] = '%';
+		e[1] = hex[c >> 4];
+		e[2] = hex[c & 15];
+		sbuf_add(b, e, 3);
+	}
+}

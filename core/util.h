@@ -30,6 +30,9 @@ void	 sbuf_puts(struct sbuf *, const char *);
 void	 sbuf_printf(struct sbuf *, const char *, ...) ATTR_PRINTF(2, 3);
 /* JSON string literal with quotes, escaping as RFC 8259 requires. */
 void	 sbuf_json_str(struct sbuf *, const char *);
+/* s as a URL query value: RFC 3986 unreserved octets as they are,
+ * everything else %XX. */
+void	 sbuf_url_arg(struct sbuf *, const char *);
 char	*sbuf_finish(struct sbuf *);	/* caller frees; sbuf is reset */
 void	 sbuf_free(struct sbuf *);
 
