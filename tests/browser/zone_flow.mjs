@@ -9,28 +9,9 @@
 // then clicks "Add BackupMX entries" and finds MX 10/20/30/40 in the
 // table.  One "ok - ..." / "not ok - ..." line per step; a screenshot of
 // each page in SHOTS_DIR.  Exits 1 when a step failed.
-import { chromium } from "playwright-core";
+import { start, expect } from "./lib.mjs";
 
 const [base, user, password, domain, shots] = process.argv.slice(2);
-let failed = 0;
-let n = 0;
-
-function ok(what) { console.log(`ok - zone browser: ${what}`); }
-function notOk(what) { console.log(`not ok - zone browser: ${what}`); failed = 1; }
-
-async function step(page, what, fn) {
-	try {
-		await fn();
-		ok(what);
-	} catch (e) {
-		notOk(`${what}: ${String(e.message).split("\n")[0]}`);
-	}
-	n += 1;
-	await page.screenshot({ path: `${shots}/zone-${String(n).padStart(2, "0")}.png`,
-	    fullPage: true }).catch(() => {});
-}
-
-function expect(cond, why) { if (!cond) throw new Error(why); }
 
 // The MX rows of the records table as "pref host" strings.
 async function mxRows(page) {
@@ -39,32 +20,20 @@ async function mxRows(page) {
 	    .map((r) => `${r.querySelector(".zone-pref").textContent.trim()} ${r.querySelector(".zone-value").textContent.trim()}`));
 }
 
-const browser = await chromium.launch({
-	executablePath: "/usr/bin/chromium",
-	args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-	    "--no-first-run", "--disable-background-networking",
-	    "--disable-component-update", "--disable-sync"],
-});
-const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
-const page = await context.newPage();
-const cspErrors = [];
-page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text()); });
+const t = await start("zone browser", shots, "zone-");
+const page = t.page;
 
 try {
-	await step(page, "sign in", async () => {
-		await page.goto(`${base}/login`);
-		await page.getByLabel("User name").fill(user);
-		await page.getByLabel("Password").fill(password);
-		await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "Sign in" }).click()]);
-		expect(await page.getByRole("navigation", { name: "Main" }).isVisible(), "no navigation");
+	await t.step("sign in", async () => {
+		await t.signIn(base, user, password);
 	});
-	await step(page, "Zones in the navigation lists the zone", async () => {
+	await t.step("Zones in the navigation lists the zone", async () => {
 		await Promise.all([page.waitForNavigation(), page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Zones" }).click()]);
 		await Promise.all([page.waitForNavigation(), page.getByRole("link", { name: domain, exact: true }).click()]);
 		await Promise.all([page.waitForNavigation(), page.getByRole("link", { name: "Additional Nameserver Entries" }).click()]);
 		expect(page.url().endsWith(`/zones/${domain}/records`), `at ${page.url()}`);
 	});
-	await step(page, "an MX host without the terminating dot is explained", async () => {
+	await t.step("an MX host without the terminating dot is explained", async () => {
 		await page.getByLabel("Name", { exact: true }).fill("@");
 		await page.getByLabel("Type", { exact: true }).selectOption("MX");
 		await page.getByLabel("Preference (MX only)").fill("10");
@@ -79,35 +48,28 @@ try {
 		expect(await page.getByLabel("Value", { exact: true }).getAttribute("aria-invalid") === "true", "field not marked invalid");
 		expect((await mxRows(page)).length === 0, "an MX record was stored");
 	});
-	await step(page, "with the dot the record is saved", async () => {
+	await t.step("with the dot the record is saved", async () => {
 		await page.getByLabel("Value", { exact: true }).fill(`mailserver.${domain}.`);
 		await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "Save record" }).click()]);
 		const rows = await mxRows(page);
 		expect(rows.join(",") === `10 mailserver.${domain}.`, `rows: ${rows.join(",")}`);
 	});
-	await step(page, "Add BackupMX entries inserts MX 20/30/40", async () => {
+	await t.step("Add BackupMX entries inserts MX 20/30/40", async () => {
 		await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "Add BackupMX entries" }).click()]);
 		const rows = await mxRows(page);
 		const want = [`10 mailserver.${domain}.`, "20 mx.ours.example.", "30 mx2.ours.example.", "40 mx3.ours.example."];
 		expect(rows.join(",") === want.join(","), `rows: ${rows.join(",")}`);
 		expect((await page.content()).includes("The BackupMX entries are in the zone."), "no notice");
 	});
-	await step(page, "the zone file downloads", async () => {
+	await t.step("the zone file downloads", async () => {
 		await Promise.all([page.waitForNavigation(), page.getByRole("link", { name: "Zone", exact: true }).click()]);
 		const [dl] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download the zone file" }).click()]);
 		expect(dl.suggestedFilename() === `${domain}.zone`, `file name ${dl.suggestedFilename()}`);
 	});
-	await step(page, "the records tab works on a phone-width screen", async () => {
-		await page.setViewportSize({ width: 390, height: 800 });
-		await page.goto(`${base}/zones/${domain}/records`);
-		const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-		expect(wide <= 420, `page is ${wide}px wide at 390px`);
+	await t.step("the records tab works on a phone-width screen", async () => {
+		await t.fitsPhone(`${base}/zones/${domain}/records`);
 	});
-	if (cspErrors.length === 0)
-		ok("no Content-Security-Policy violations");
-	else
-		notOk(`CSP violations: ${cspErrors[0]}`);
-} finally {
-	await browser.close();
+} catch (e) {
+	await t.abort(e);
 }
-process.exit(failed);
+await t.finish();
