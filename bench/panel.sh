@@ -58,38 +58,17 @@ web_get jar check /backupmx
 # --- the runs ---------------------------------------------------------------
 
 PANEL_PID=${WEB_PIDS[0]}
-HZ=$(getconf CLK_TCK)
-panel_ticks() { awk '{ print $14 + $15 }' "/proc/$PANEL_PID/stat"; }
+. bench/wrk.sh
 
 # run LABEL PATH [wrk args]: one wrk run; prints a table row and keeps
 # the p99 (ms) and rate in the variables P99 and RATE.  "panel us/req"
 # is the panel's CPU time (user + system, all threads) per request.
 run() {
-	local label=$1 path=$2 out=$T/wrk.out c0 c1 cpu
+	local label=$1 path=$2
 	shift 2
-	c0=$(panel_ticks)
-	wrk -t 2 -c "$CONNS" -d "${SECS}s" --latency "$@" "$B$path" >"$out" 2>&1 ||
-	    die "wrk failed: $(tail -n 1 "$out")"
-	c1=$(panel_ticks)
-	cpu=$(awk -v t=$((c1 - c0)) -v hz="$HZ" '/requests in/ {
-	    printf "%.0f", ($1 > 0 ? t * 1e6 / hz / $1 : 0) }' "$out")
-	read -r RATE P50 P90 P99 ERRS < <(awk '
-	    function ms(v) {
-		if (v ~ /us$/) return v / 1000
-		if (v ~ /ms$/) return v + 0
-		if (v ~ /s$/) return v * 1000
-		return v
-	    }
-	    $1 == "Requests/sec:" { rate = $2 }
-	    $1 == "50%" { p50 = ms($2) }
-	    $1 == "90%" { p90 = ms($2) }
-	    $1 == "99%" { p99 = ms($2) }
-	    /Non-2xx or 3xx responses:/ { bad += $NF }
-	    /Socket errors:/ { gsub(/,/, ""); bad += $4 + $6 + $8 + $10 }
-	    END { printf "%.0f %.2f %.2f %.2f %d\n", rate, p50, p90, p99, bad }
-	' "$out")
+	wrk_run "$CONNS" "$SECS" "$B$path" "$@"
 	printf '%-34s %9s %8s %8s %8s %7s %8s\n' "$label" "$RATE" "$P50" \
-	    "$P90" "$P99" "$ERRS" "$cpu"
+	    "$P90" "$P99" "$ERRS" "$CPU"
 }
 
 verdict() {	# what value op target

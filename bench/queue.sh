@@ -88,37 +88,16 @@ web_get jar check "/queue/$DOM"
 # --- the runs ------------------------------------------------------------------
 
 PANEL_PID=${WEB_PIDS[0]}
-HZ=$(getconf CLK_TCK)
-panel_ticks() { awk '{ print $14 + $15 }' "/proc/$PANEL_PID/stat"; }
+. bench/wrk.sh
 WORST=0
 
 # run CONNS LABEL PATH COOKIE: one wrk run, one table row; the worst p99
 # of the overview and domain pages is kept in WORST.
 run() {
-	local conns=$1 label=$2 path=$3 ck=$4 out=$T/wrk.out c0 c1 cpu
-	c0=$(panel_ticks)
-	wrk -t 2 -c "$conns" -d "${SECS}s" --latency -H "Cookie: bmx_session=$ck" \
-	    "$B$path" >"$out" 2>&1 || die "wrk failed: $(tail -n 1 "$out")"
-	c1=$(panel_ticks)
-	cpu=$(awk -v t=$((c1 - c0)) -v hz="$HZ" '/requests in/ {
-	    printf "%.0f", ($1 > 0 ? t * 1e6 / hz / $1 : 0) }' "$out")
-	read -r RATE P50 P90 P99 ERRS < <(awk '
-	    function ms(v) {
-		if (v ~ /us$/) return v / 1000
-		if (v ~ /ms$/) return v + 0
-		if (v ~ /s$/) return v * 1000
-		return v
-	    }
-	    $1 == "Requests/sec:" { rate = $2 }
-	    $1 == "50%" { p50 = ms($2) }
-	    $1 == "90%" { p90 = ms($2) }
-	    $1 == "99%" { p99 = ms($2) }
-	    /Non-2xx or 3xx responses:/ { bad += $NF }
-	    /Socket errors:/ { gsub(/,/, ""); bad += $4 + $6 + $8 + $10 }
-	    END { printf "%.0f %.2f %.2f %.2f %d\n", rate, p50, p90, p99, bad }
-	' "$out")
+	local conns=$1 label=$2 path=$3 ck=$4
+	wrk_run "$conns" "$SECS" "$B$path" -H "Cookie: bmx_session=$ck"
 	printf '%-44s %5s %8s %7s %7s %7s %6s %8s\n' "$label" "$conns" "$RATE" \
-	    "$P50" "$P90" "$P99" "$ERRS" "$cpu"
+	    "$P50" "$P90" "$P99" "$ERRS" "$CPU"
 	WORST=$(awk -v a="$WORST" -v b="$P99" 'BEGIN { print (b > a ? b : a) }')
 }
 
