@@ -53,6 +53,16 @@ pbmx_db(struct req *r)
 	return db;
 }
 
+/* v (0 <= v < 10^width) as width decimal digits, zero-padded. */
+static void
+pbmx_digits(char *out, long long v, int width)
+{
+	while (width-- > 0) {
+		out[width] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 /*
  * "2026-11-29 02:12", UTC, for key: the template shows it with " UTC" and
  * as <time datetime="...Z">.  Days to a civil date by arithmetic (Howard
@@ -79,8 +89,23 @@ pbmx_set_time(struct tpl *d, const char *key, int64_t t)
 	dd = doy - (153 * mp + 2) / 5 + 1;
 	m = mp < 10 ? mp + 3 : mp - 9;
 	y = yoe + era * 400 + (m <= 2);
-	snprintf(buf, sizeof(buf), "%04lld-%02lld-%02lld %02lld:%02lld", y, m,
-	    dd, (long long)(secs / 3600), (long long)(secs / 60 % 60));
+	if (y < 0 || y > 9999) {
+		snprintf(buf, sizeof(buf), "%lld-%02lld-%02lld", y, m, dd);
+		tpl_set(d, key, buf);
+		return;
+	}
+	/* "YYYY-MM-DD hh:mm" by hand: two of these per list row, and
+	 * snprintf was most of their cost. */
+	pbmx_digits(buf, y, 4);
+	buf[4] = '-';
+	pbmx_digits(buf + 5, m, 2);
+	buf[7] = '-';
+	pbmx_digits(buf + 8, dd, 2);
+	buf[10] = ' ';
+	pbmx_digits(buf + 11, secs / 3600, 2);
+	buf[13] = ':';
+	pbmx_digits(buf + 14, secs / 60 % 60, 2);
+	buf[16] = '\0';
 	tpl_set(d, key, buf);
 }
 

@@ -287,3 +287,28 @@ CREATE INDEX backupmx_owner_updated ON backupmx(owner_id, updated, domain);
 -- migration 10: queue_message_domain_arrival (migration 8) starts with the
 -- domain too, so the plain domain index only cost every insert and delete
 DROP INDEX queue_message_domain;
+
+-- migration 11: how many BackupMX records each account has (owner_id 0:
+-- all of them), kept by triggers, so a list page reads its total instead
+-- of counting the customer's index on every request
+CREATE TABLE backupmx_count (
+	owner_id	INTEGER PRIMARY KEY,	-- account(id); 0: every account
+	n		INTEGER NOT NULL
+);
+INSERT INTO backupmx_count (owner_id, n)
+SELECT 0, count(*) FROM backupmx
+UNION ALL
+SELECT owner_id, count(*) FROM backupmx GROUP BY owner_id;
+CREATE TRIGGER backupmx_count_insert AFTER INSERT ON backupmx BEGIN
+	INSERT INTO backupmx_count (owner_id, n) VALUES (0, 1), (NEW.owner_id, 1)
+	ON CONFLICT (owner_id) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER backupmx_count_delete AFTER DELETE ON backupmx BEGIN
+	UPDATE backupmx_count SET n = n - 1 WHERE owner_id IN (0, OLD.owner_id);
+END;
+CREATE TRIGGER backupmx_count_owner AFTER UPDATE OF owner_id ON backupmx
+WHEN OLD.owner_id <> NEW.owner_id BEGIN
+	UPDATE backupmx_count SET n = n - 1 WHERE owner_id = OLD.owner_id;
+	INSERT INTO backupmx_count (owner_id, n) VALUES (NEW.owner_id, 1)
+	ON CONFLICT (owner_id) DO UPDATE SET n = n + 1;
+END;

@@ -232,16 +232,36 @@ bmx_bind(struct db *db, sqlite3_stmt *st, const struct actor *who,
 	return -1;
 }
 
+/*
+ * A statement for how many records match.  Without a search that is the
+ * count the triggers of migration 11 keep (no row: none); a search counts
+ * its matches.
+ */
+static void
+bmx_total_sql(char *sql, size_t sqlsz, const struct actor *who,
+    const char *like)
+{
+	char where[256];
+
+	if (like == NULL) {
+		snprintf(sql, sqlsz, "SELECT coalesce((SELECT n FROM "
+		    "backupmx_count WHERE owner_id = %s), 0)", who->admin ? "0" :
+		    ":owner");
+		return;
+	}
+	bmx_where(where, sizeof(where), who, like);
+	snprintf(sql, sqlsz, "SELECT count(*) FROM backupmx b%s", where);
+}
+
 /* How many records match; like NULL for all. */
 static int
 bmx_count(struct db *db, const struct actor *who, const char *like,
     int64_t *total)
 {
-	char sql[512], where[256];
+	char sql[512];
 	sqlite3_stmt *st;
 
-	bmx_where(where, sizeof(where), who, like);
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM backupmx b%s", where);
+	bmx_total_sql(sql, sizeof(sql), who, like);
 	if ((st = db_prepare(db, sql, "")) == NULL ||
 	    bmx_bind(db, st, who, like, 0, 0) == -1 || db_step(db, st) != 1)
 		return STORE_ERROR;
@@ -261,18 +281,19 @@ static void
 bmx_page_sql(char *sql, size_t sqlsz, const struct actor *who,
     const struct bmx_query *q, const char *like)
 {
-	char where[256];
+	char where[256], total[512];
 	const char *dir = q->desc ? "DESC" : "ASC";
 	int owner = q->sort == BMX_SORT_OWNER, dom = q->sort == BMX_SORT_DOMAIN;
 
 	bmx_where(where, sizeof(where), who, like);
+	bmx_total_sql(total, sizeof(total), who, like);
 	snprintf(sql, sqlsz, "SELECT " BMX_COLS ", " BMX_QUEUED ", (SELECT "
 	    "count(*) FROM backupmx_recipient r WHERE r.backupmx_id = b.id), "
-	    "(SELECT count(*) FROM backupmx b%s) FROM (SELECT b.id AS id%s "
+	    "(%s) FROM (SELECT b.id AS id%s "
 	    "FROM backupmx b%s%s ORDER BY %s %s%s%s LIMIT :limit OFFSET "
 	    ":offset) p JOIN backupmx b ON b.id = p.id JOIN account o ON o.id "
 	    "= b.owner_id LEFT JOIN account u ON u.id = b.updater_id ORDER BY "
-	    "%s %s%s%s", where,
+	    "%s %s%s%s", total,
 	    owner ? ", o.name AS owner" : "", owner ? " JOIN account o ON "
 	    "o.id = b.owner_id" : "", where, bmx_order_sql[q->sort], dir,
 	    dom ? "" : ", b.domain ", dom ? "" : dir,

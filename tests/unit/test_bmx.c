@@ -1,7 +1,8 @@
 /*
  * test_bmx — the BackupMX management store (core/store_bmx.c): search
  * with '*' and literal LIKE metacharacters, case folding of U-labels,
- * sorting and paging, tenant scoping, entry details with the queue count,
+ * sorting and paging, tenant scoping, the totals triggers keep (migration
+ * 11) against fresh counts, entry details with the queue count,
  * the recipient-list parser (line numbers of refused lines), and updates
  * that are all-or-nothing with their audit entry.
  */
@@ -188,6 +189,67 @@ START_TEST(search_scope_and_limits)
 	q.per_page = 0;
 	ck_assert_int_eq(bmx_search(db, &alice, &q, &rows, &n, &total),
 	    STORE_INVALID);
+}
+END_TEST
+
+/* The totals a list shows without a search come from backupmx_count,
+ * which triggers keep; after every kind of change they must equal a
+ * fresh count of the records. */
+static void
+totals_match(void)
+{
+	char names[512];
+
+	ck_assert_int_eq(search(&alice, NULL, BMX_SORT_DOMAIN, 0, 1, 25, names,
+	    sizeof(names)), scalar("SELECT count(*) FROM backupmx b JOIN "
+	    "account a ON a.id = b.owner_id WHERE a.name = 'alice'"));
+	ck_assert_int_eq(search(&bob, NULL, BMX_SORT_DOMAIN, 0, 1, 25, names,
+	    sizeof(names)), scalar("SELECT count(*) FROM backupmx b JOIN "
+	    "account a ON a.id = b.owner_id WHERE a.name = 'bob'"));
+	ck_assert_int_eq(search(&admin, NULL, BMX_SORT_DOMAIN, 0, 1, 25,
+	    names, sizeof(names)), scalar("SELECT count(*) FROM backupmx"));
+	ck_assert_int_eq(scalar("SELECT count(*) FROM (SELECT owner_id, "
+	    "count(*) AS n FROM backupmx GROUP BY owner_id UNION ALL SELECT 0, "
+	    "count(*) FROM backupmx EXCEPT SELECT owner_id, n FROM "
+	    "backupmx_count)"), 0);
+}
+
+START_TEST(kept_totals)
+{
+	char names[512];
+	int i;
+
+	totals_match();
+	ck_assert_int_eq(search(&alice, NULL, BMX_SORT_DOMAIN, 0, 1, 25, names,
+	    sizeof(names)), 3);
+	for (i = 0; i < 30; i++) {
+		snprintf(names, sizeof(names), "bulk%02d.example", i);
+		add_record(names, i % 2 ? "bob" : "alice");
+	}
+	totals_match();
+	ck_assert_int_eq(bmx_del(db, &alice, "shop.example"), STORE_OK);
+	ck_assert_int_eq(bmx_del(db, &admin, "bulk01.example"), STORE_OK);
+	/* A refused delete (not the caller's) changes nothing. */
+	ck_assert_int_eq(bmx_del(db, &alice, "other.example"), STORE_NOTFOUND);
+	totals_match();
+	exec_ok("UPDATE backupmx SET owner_id = (SELECT id FROM account WHERE "
+	    "name = 'bob') WHERE domain = 'mail-shop.example'");
+	exec_ok("UPDATE backupmx SET updated = updated + 1");
+	totals_match();
+	/* A rolled-back change leaves the totals as they were. */
+	exec_ok("BEGIN; DELETE FROM backupmx_recipient; DELETE FROM "
+	    "backupmx; ROLLBACK");
+	totals_match();
+	ck_assert_int_eq(search(&alice, NULL, BMX_SORT_DOMAIN, 0, 1, 25, names,
+	    sizeof(names)), 16);
+	/* Past the last page: the last page, with the kept total. */
+	ck_assert_int_eq(search(&bob, NULL, BMX_SORT_DOMAIN, 0, 9, 10, names,
+	    sizeof(names)), 16);
+	ck_assert_ptr_nonnull(strstr(names, "other.example"));
+	exec_ok("DELETE FROM backupmx_recipient; DELETE FROM backupmx");
+	totals_match();
+	ck_assert_int_eq(search(&admin, NULL, BMX_SORT_DOMAIN, 0, 1, 25,
+	    names, sizeof(names)), 0);
 }
 END_TEST
 
@@ -472,6 +534,7 @@ main(void)
 	tcase_add_test(tc, search_wildcards);
 	tcase_add_test(tc, search_scope_and_limits);
 	tcase_add_test(tc, sort_and_page);
+	tcase_add_test(tc, kept_totals);
 	tcase_add_test(tc, entry_details);
 	tcase_add_test(tc, rcpt_parse);
 	tcase_add_test(tc, rcpt_parse_limits);
