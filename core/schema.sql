@@ -312,3 +312,10 @@ WHEN OLD.owner_id <> NEW.owner_id BEGIN
 	INSERT INTO backupmx_count (owner_id, n) VALUES (NEW.owner_id, 1)
 	ON CONFLICT (owner_id) DO UPDATE SET n = n + 1;
 END;
+
+-- A search ("*7*") counts its matches in the customer's records from the
+-- index alone: the owner's domain index also carries the U-label, which
+-- halves the count's cost.  It replaces backupmx_owner (same leading
+-- columns, so the sorted list uses it as before).
+CREATE INDEX backupmx_owner_names ON backupmx(owner_id, domain, idn);
+DROP INDEX backupmx_owner;

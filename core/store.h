@@ -72,6 +72,12 @@ int	account_valid_name(const char *name, char *err);
 int	account_create(struct db *, const struct actor *, const char *name,
 	    int admin, const char *password, const char *email, int64_t *id);
 int	account_find(struct db *, const char *name, struct account *);
+/* The columns account_read() reads, for a table alias p ("a."). */
+#define ACCOUNT_COLS_OF(p) p "id, " p "name, " p "role, " p "disabled, " \
+	p "email, " p "created"
+#define ACCOUNT_COLS ACCOUNT_COLS_OF("")
+/* An account from ACCOUNT_COLS at column col of st's current row. */
+void	account_read(sqlite3_stmt *st, int col, struct account *);
 
 /* Put a domain (any form; validated here) in owner's portfolio. */
 int	domain_add(struct db *, const struct actor *, const char *domain,

@@ -140,21 +140,27 @@ account_find(struct db *db, const char *name, struct account *a)
 	sqlite3_stmt *st;
 	int rc;
 
-	st = db_prepare(db, "SELECT id, name, role, disabled, email, created "
-	    "FROM account WHERE name = ?", "s", name);
+	st = db_prepare(db, "SELECT " ACCOUNT_COLS " FROM account WHERE "
+	    "name = ?", "s", name);
 	if (st == NULL || (rc = db_step(db, st)) == -1)
 		return STORE_ERROR;
 	if (rc == 0) {
 		snprintf(db->err, sizeof(db->err), "no user \"%.64s\"", name);
 		return STORE_NOTFOUND;
 	}
-	memset(a, 0, sizeof(*a));
-	a->id = sqlite3_column_int64(st, 0);
-	util_strlcpy(a->name, db_text(st, 1), sizeof(a->name));
-	a->admin = strcmp(db_text(st, 2), "admin") == 0;
-	a->disabled = sqlite3_column_int(st, 3);
-	util_strlcpy(a->email, db_text(st, 4), sizeof(a->email));
-	a->created = sqlite3_column_int64(st, 5);
+	account_read(st, 0, a);
 	db_done(db, st);
 	return STORE_OK;
+}
+
+void
+account_read(sqlite3_stmt *st, int col, struct account *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->id = sqlite3_column_int64(st, col);
+	util_strlcpy(a->name, db_text(st, col + 1), sizeof(a->name));
+	a->admin = strcmp(db_text(st, col + 2), "admin") == 0;
+	a->disabled = sqlite3_column_int(st, col + 3);
+	util_strlcpy(a->email, db_text(st, col + 4), sizeof(a->email));
+	a->created = sqlite3_column_int64(st, col + 5);
 }

@@ -124,9 +124,10 @@ session_lookup(struct db *db, const char *token, int64_t idle,
 	int rc;
 
 	auth_token_hash(token, hash);
+	/* The account comes along: one statement per signed-in request. */
 	st = db_prepare(db, "SELECT s.id, s.csrf, s.created, s.last_seen, "
-	    "a.name FROM session s JOIN account a ON a.id = s.account_id "
-	    "WHERE s.token_hash = ? AND a.disabled = 0", "s", hash);
+	    ACCOUNT_COLS_OF("a.") " FROM session s JOIN account a ON a.id = "
+	    "s.account_id WHERE s.token_hash = ? AND a.disabled = 0", "s", hash);
 	if (st == NULL || (rc = db_step(db, st)) == -1)
 		return STORE_ERROR;
 	if (rc == 0)
@@ -136,14 +137,12 @@ session_lookup(struct db *db, const char *token, int64_t idle,
 	util_strlcpy(s->csrf, db_text(st, 1), sizeof(s->csrf));
 	s->created = sqlite3_column_int64(st, 2);
 	s->last_seen = sqlite3_column_int64(st, 3);
-	util_strlcpy(s->a.name, db_text(st, 4), sizeof(s->a.name));
+	account_read(st, 4, &s->a);
 	db_done(db, st);
 	if (now - s->last_seen > idle || now - s->created > lifetime) {
 		session_delete(db, token);
 		return STORE_NOTFOUND;
 	}
-	if (account_find(db, s->a.name, &s->a) != STORE_OK)
-		return STORE_ERROR;
 	if (now - s->last_seen >= 60) {
 		st = db_prepare(db, "UPDATE session SET last_seen = ? WHERE "
 		    "id = ?", "II", now, s->id);
