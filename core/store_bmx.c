@@ -21,6 +21,10 @@
 /* The columns bmx_row_read() expects, in its order. */
 #define BMX_COLS "b.id, b.domain, b.idn, b.active, b.created, b.updated, " \
 	"o.name, u.name, b.delivery_host, b.recipient_policy, b.only_when_down"
+/* The same for a list page, which shows no updater: NULL, and no join. */
+#define BMX_LIST_COLS "b.id, b.domain, b.idn, b.active, b.created, " \
+	"b.updated, o.name, NULL, b.delivery_host, b.recipient_policy, " \
+	"b.only_when_down"
 #define BMX_FROM " FROM backupmx b JOIN account o ON o.id = b.owner_id " \
 	"LEFT JOIN account u ON u.id = b.updater_id "
 #define BMX_QUEUED "(SELECT count(*) FROM queue_message q WHERE " \
@@ -287,13 +291,12 @@ bmx_page_sql(char *sql, size_t sqlsz, const struct actor *who,
 
 	bmx_where(where, sizeof(where), who, like);
 	bmx_total_sql(total, sizeof(total), who, like);
-	snprintf(sql, sqlsz, "SELECT " BMX_COLS ", " BMX_QUEUED ", (SELECT "
+	snprintf(sql, sqlsz, "SELECT " BMX_LIST_COLS ", " BMX_QUEUED ", (SELECT "
 	    "count(*) FROM backupmx_recipient r WHERE r.backupmx_id = b.id), "
 	    "(%s) FROM (SELECT b.id AS id%s "
 	    "FROM backupmx b%s%s ORDER BY %s %s%s%s LIMIT :limit OFFSET "
 	    ":offset) p JOIN backupmx b ON b.id = p.id JOIN account o ON o.id "
-	    "= b.owner_id LEFT JOIN account u ON u.id = b.updater_id ORDER BY "
-	    "%s %s%s%s", total,
+	    "= b.owner_id ORDER BY %s %s%s%s", total,
 	    owner ? ", o.name AS owner" : "", owner ? " JOIN account o ON "
 	    "o.id = b.owner_id" : "", where, bmx_order_sql[q->sort], dir,
 	    dom ? "" : ", b.domain ", dom ? "" : dir,

@@ -53,7 +53,8 @@ struct bmx_row {
 	int64_t		 nrcpt;		/* addresses on its list */
 };
 
-/* One page of the records matching q, and how many match in all. */
+/* One page of the records matching q, and how many match in all.  A
+ * list row leaves b.updater empty (the list does not show it). */
 int	bmx_search(struct db *, const struct actor *, struct bmx_query *q,
 	    struct bmx_row **rows, size_t *n, int64_t *total);
 void	bmx_rows_free(struct bmx_row *);
