@@ -77,6 +77,33 @@ worker_handle(struct worker *w, FCGX_Request *f)
 	http_req_free(&r);
 }
 
+/*
+ * Let FCGX_Finish_r() close the connection at once.  By default libfcgi
+ * shuts down its side and then waits (up to 2 s) for nginx to close
+ * first, so that nothing unread is left for a TCP reset to throw away;
+ * that parks the thread until nginx gets round to it, and on two busy
+ * cores nginx often waits its turn behind the very threads parked on it.
+ * Once the request has been read to its end (the empty FCGI_STDIN record
+ * nginx sends after the body, or right after the parameters of a GET)
+ * nothing unread can be left, and a plain close is safe: FCGX_Detach()
+ * asks for one.  A body the page did not read (an early 413 or 403) is
+ * read and dropped here, up to WORKER_DRAIN_MAX octets; past that the
+ * connection keeps the careful close.
+ */
+#define WORKER_DRAIN_MAX	(64 * 1024)
+
+static void
+worker_release(FCGX_Request *f)
+{
+	char buf[4096];
+	int n, left = WORKER_DRAIN_MAX;
+
+	while (left > 0 && (n = FCGX_GetStr(buf, sizeof(buf), f->in)) > 0)
+		left -= n;
+	if (FCGX_HasSeenEOF(f->in) == EOF)
+		(void)FCGX_Detach(f);
+}
+
 /* One request, or a negative value once the listening socket is shut. */
 static int
 worker_accept(struct worker *w, FCGX_Request *f)
@@ -103,6 +130,7 @@ worker_main(void *arg)
 	(void)worker_db(w);	/* connect now; an outage is logged here */
 	while (worker_accept(w, &f) >= 0) {
 		worker_handle(w, &f);
+		worker_release(&f);
 		FCGX_Finish_r(&f);
 	}
 	FCGX_Free(&f, 0);	/* the failed accept left no connection */

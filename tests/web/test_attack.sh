@@ -423,6 +423,43 @@ web_fetch BF bf --data-urlencode "csrf=$tok" --data-urlencode user=bob \
     --data-urlencode "password=bob pw 123" "$B/login"
 [ "$(web_status bf)" = 429 ] && ok "brute force: then even the right password gets 429" ||
     not_ok "right password after lockout: $(web_status bf)"
+# The panel closes a connection without waiting for nginx once the
+# request is read to its end (cgi-bin/worker.c).  Bodies it never reads
+# must not cost a response: one too large to read (2 MB, over the 1 MB
+# limit: 413, the body not drained), one just over the drain limit and
+# one below it (200 KB and 60 KB to a route whose CSRF check fails first).
+head -c 2097152 /dev/zero | tr '\0' a >"$T/big"
+web_fetch A big2m -X POST -H 'Expect:' \
+    -H 'Content-Type: application/x-www-form-urlencoded' \
+    --data-binary @"$T/big" "$B/backupmx/new"
+[ "$(web_status big2m)" = 413 ] && grep -q 'Request too large' "$T/big2m.b" &&
+    ok "a 2 MB form: 413 with the whole error page" ||
+    not_ok "a 2 MB form: $(web_status big2m), $(wc -c <"$T/big2m.b") bytes"
+for kb in 200 60; do
+	head -c $((kb * 1024)) "$T/big" >"$T/part"
+	web_fetch A big$kb -X POST --data-binary @"$T/part" \
+	    -H 'Content-Type: application/x-www-form-urlencoded' "$B/account/password"
+	[ "$(web_status big$kb)" = 403 ] && grep -q '</html>' "$T/big$kb.b" &&
+	    ok "a ${kb} KB form without a CSRF token: 403 with the whole page" ||
+	    not_ok "a ${kb} KB form: $(web_status big$kb)"
+done
+rm -f "$T/big" "$T/part"
+# Then a burst of ordinary requests, and nginx saw every upstream
+# connection end cleanly: no reset, no early close, no failed read.
+pids=()
+for i in $(seq 1 40); do
+	curl -s -o /dev/null -b "$T/A" "$B/backupmx" &
+	pids+=($!)
+	curl -s -o /dev/null "$B/login" &
+	pids+=($!)
+done
+wait "${pids[@]}"	# not a bare wait: the panel and nginx are children too
+if grep -E -i "upstream prematurely|reset by peer|recv\(\) failed|readv\(\) failed" \
+    "$T/nginx/error.log" >"$T/upstream.err"; then
+	not_ok "nginx logged upstream errors: $(head -n 2 "$T/upstream.err")"
+else
+	ok "nginx logged no upstream reset or early close ($(wc -l <"$T/nginx/error.log") lines in its error log)"
+fi
 ! grep -E -q "runtime error|Sanitizer" "$T/panel.log"
 check "no sanitizer report in the panel's log" [ $? -eq 0 ]
 finish
