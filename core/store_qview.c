@@ -2,10 +2,12 @@
  * store_qview — the queue dashboards' SQL.  See store_qview.h.
  *
  * Every page costs work in proportion to what it shows: the overview
- * pages BackupMX records by name and sums each shown domain's messages
- * through the domain index; a domain page reads one page of its messages
- * through (domain, arrival).  Nothing here scans the whole queue except
- * the admin's "queued only" filter and /metrics.
+ * pages BackupMX records by name and reads each shown domain's row of
+ * queue_domain (the per-domain sums the schema's triggers keep) and the
+ * first entries of its indexes (oldest arrival, first expiry); a domain
+ * page reads one page of its messages through (domain, arrival, id) and
+ * only then their recipients.  Nothing here scans the whole queue except
+ * the all-domain age picture.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,16 +40,16 @@ const char *const qview_age_labels[QVIEW_AGE_BINS] = {
 static const char qv_doms_page[] = "WITH doms(domain) AS (SELECT b.domain "
 	"FROM backupmx b JOIN account a ON a.id = b.owner_id WHERE (?1 = 1 OR "
 	"b.owner_id = ?2) AND (?3 IS NULL OR a.name = ?3) UNION SELECT "
-	"DISTINCT m.domain FROM queue_message m WHERE ?1 = 1 AND ?3 IS NULL "
-	"AND ?4 = 1) SELECT domain FROM doms WHERE (?4 = 0 OR EXISTS (SELECT "
-	"1 FROM queue_message q WHERE q.domain = doms.domain)) ORDER BY domain "
+	"q.domain FROM queue_domain q WHERE ?1 = 1 AND ?3 IS NULL AND ?4 = 1) "
+	"SELECT domain FROM doms WHERE (?4 = 0 OR EXISTS (SELECT 1 FROM "
+	"queue_domain q WHERE q.domain = doms.domain)) ORDER BY domain "
 	"LIMIT ?5 OFFSET ?6";
 static const char qv_doms_count[] = "WITH doms(domain) AS (SELECT b.domain "
 	"FROM backupmx b JOIN account a ON a.id = b.owner_id WHERE (?1 = 1 OR "
 	"b.owner_id = ?2) AND (?3 IS NULL OR a.name = ?3) UNION SELECT "
-	"DISTINCT m.domain FROM queue_message m WHERE ?1 = 1 AND ?3 IS NULL "
-	"AND ?4 = 1) SELECT count(*) FROM doms WHERE (?4 = 0 OR EXISTS "
-	"(SELECT 1 FROM queue_message q WHERE q.domain = doms.domain))";
+	"q.domain FROM queue_domain q WHERE ?1 = 1 AND ?3 IS NULL AND ?4 = 1) "
+	"SELECT count(*) FROM doms WHERE (?4 = 0 OR EXISTS (SELECT 1 FROM "
+	"queue_domain q WHERE q.domain = doms.domain))";
 
 /*
  * Without "queued only", the records alone, walked in name order through
@@ -85,18 +87,21 @@ qv_doms_sql(const struct actor *who, const struct qview_overq *q, int count)
 	return count ? qv_recs_count[k] : qv_recs_page[k];
 }
 
-/* Everything about one domain but its messages, in one statement. */
-static const char qv_dom_sql[] = "SELECT b.idn, a.name, b.notify, q.n, "
-	"q.bytes, q.held, q.oldest, q.first_exp, t.delivered, t.bounced, "
+/* Everything about one domain but its messages, in one statement: the
+ * sums from queue_domain, oldest arrival and first expiry as the first
+ * entry of an index each. */
+static const char qv_dom_sql[] = "SELECT b.idn, a.name, b.notify, "
+	"coalesce(q.messages, 0), coalesce(q.bytes, 0), coalesce(q.held, 0), "
+	"(SELECT min(m.arrival) FROM queue_message m WHERE m.domain = ?1), "
+	"(SELECT min(m.expires) FROM queue_message m WHERE m.domain = ?1), "
+	"t.delivered, t.bounced, "
 	"t.last_delivery, d.last_probe, d.last_ok, d.next_probe, "
 	"d.last_result, d.name IS NOT NULL, b.id IS NOT NULL, "
 	"c.requested, c.done, c.requester, "
 	"CASE WHEN ?2 THEN (SELECT min(r.next_attempt) FROM queue_message m "
 	"JOIN queue_recipient r ON r.message_id = m.id WHERE m.domain = ?1 "
 	"AND m.held = 0 AND r.state = 'queued') END "
-	"FROM (SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes, "
-	"coalesce(sum(held), 0) AS held, min(arrival) AS oldest, min(expires) "
-	"AS first_exp FROM queue_message WHERE domain = ?1) q "
+	"FROM (SELECT 1) z LEFT JOIN queue_domain q ON q.domain = ?1 "
 	"LEFT JOIN backupmx b ON b.domain = ?1 "
 	"LEFT JOIN account a ON a.id = b.owner_id "
 	"LEFT JOIN destination d ON d.name = ?1 "
@@ -240,20 +245,26 @@ qview_domain(struct db *db, const struct actor *who, const char *domain,
 
 /* --- a domain's messages ------------------------------------------------- */
 
-#define QV_MSG_COLS "SELECT m.id, m.sender, m.size, m.arrival, m.expires, " \
-	"m.held, (SELECT group_concat(r.address || ' ' || r.state, char(10)) " \
-	"FROM queue_recipient r WHERE r.message_id = m.id), (SELECT " \
-	"max(r.attempts) FROM queue_recipient r WHERE r.message_id = m.id), " \
-	"(SELECT min(r.next_attempt) FROM queue_recipient r WHERE " \
-	"r.message_id = m.id AND r.state = 'queued'), (SELECT r.last_error " \
-	"FROM queue_recipient r WHERE r.message_id = m.id AND r.last_error IS " \
-	"NOT NULL ORDER BY r.last_attempt DESC LIMIT 1) "
+/*
+ * A page of a domain's messages: first the page's rows alone, in order,
+ * through the domain's index (arrival order straight from it, size and
+ * sender sorted); then those rows' recipients in one join.  The latest
+ * error is the one of the recipient tried last: its time, zero-padded,
+ * prefixes the error so that max() picks it.
+ */
 #define QV_MSG_WHERE "FROM queue_message m WHERE m.domain = ?1 AND (?2 IS " \
 	"NULL OR instr(lower(m.sender), lower(?2)) > 0) AND (?3 IS NULL OR " \
 	"EXISTS (SELECT 1 FROM queue_recipient r WHERE r.message_id = m.id " \
 	"AND instr(lower(r.address), lower(?3)) > 0)) "
-#define QV_MSG_SQL(order) QV_MSG_COLS QV_MSG_WHERE "ORDER BY " order \
-	", m.id LIMIT ?4 OFFSET ?5"
+#define QV_MSG_SQL(order) "SELECT m.id, m.sender, m.size, m.arrival, " \
+	"m.expires, m.held, group_concat(r.address || ' ' || r.state, " \
+	"char(10)), max(r.attempts), min(CASE WHEN r.state = 'queued' THEN " \
+	"r.next_attempt END), substr(max(CASE WHEN r.last_error IS NOT NULL " \
+	"THEN printf('%020d', coalesce(r.last_attempt, 0)) || r.last_error " \
+	"END), 21) FROM (SELECT m.rowid AS rid " QV_MSG_WHERE "ORDER BY " \
+	order ", m.id LIMIT ?4 OFFSET ?5) p JOIN queue_message m ON m.rowid " \
+	"= p.rid LEFT JOIN queue_recipient r ON r.message_id = m.id GROUP BY " \
+	"p.rid ORDER BY " order ", m.id"
 
 static const char *const qv_msg_sql[3][2] = {
 	{ QV_MSG_SQL("m.arrival"), QV_MSG_SQL("m.arrival DESC") },
@@ -283,8 +294,13 @@ qv_msg_count(struct db *db, const struct qview_msgq *q, int64_t *total)
 {
 	sqlite3_stmt *st;
 
-	st = db_prepare(db, "SELECT count(*) " QV_MSG_WHERE, "sss", q->domain,
-	    q->sender, q->rcpt);
+	/* Without a filter, the count is the domain's summary row. */
+	if (q->sender == NULL && q->rcpt == NULL)
+		st = db_prepare(db, "SELECT coalesce((SELECT messages FROM "
+		    "queue_domain WHERE domain = ?), 0)", "s", q->domain);
+	else
+		st = db_prepare(db, "SELECT count(*) " QV_MSG_WHERE, "sss",
+		    q->domain, q->sender, q->rcpt);
 	if (st == NULL || db_step(db, st) != 1)
 		return STORE_ERROR;
 	*total = qv_i64(st, 0);
@@ -540,8 +556,9 @@ qview_set_notify(struct db *db, const struct actor *who, const char *domain,
 /* --- /metrics ------------------------------------------------------------ */
 
 static const char *const qv_metric_sql[] = {
-	[QVIEW_M_QUEUE] = "SELECT domain, count(*), sum(size), min(arrival) "
-	    "FROM queue_message GROUP BY domain",
+	[QVIEW_M_QUEUE] = "SELECT q.domain, q.messages, q.bytes, (SELECT "
+	    "min(m.arrival) FROM queue_message m WHERE m.domain = q.domain) "
+	    "FROM queue_domain q ORDER BY q.domain",
 	[QVIEW_M_TOTAL] = "SELECT domain, delivered, bounced, "
 	    "coalesce(last_delivery, 0) FROM queue_total ORDER BY domain",
 	[QVIEW_M_DEST] = "SELECT name, coalesce(last_probe, 0), "
