@@ -37,19 +37,14 @@ const char *const qview_age_labels[QVIEW_AGE_BINS] = {
 
 /* The domains of the overview: records in scope, by owner if asked; an
  * admin's "queued only" adds domains without a record (bounces). */
-static const char qv_doms_page[] = "WITH doms(domain) AS (SELECT b.domain "
-	"FROM backupmx b JOIN account a ON a.id = b.owner_id WHERE (?1 = 1 OR "
-	"b.owner_id = ?2) AND (?3 IS NULL OR a.name = ?3) UNION SELECT "
-	"q.domain FROM queue_domain q WHERE ?1 = 1 AND ?3 IS NULL AND ?4 = 1) "
-	"SELECT domain FROM doms WHERE (?4 = 0 OR EXISTS (SELECT 1 FROM "
-	"queue_domain q WHERE q.domain = doms.domain)) ORDER BY domain "
-	"LIMIT ?5 OFFSET ?6";
-static const char qv_doms_count[] = "WITH doms(domain) AS (SELECT b.domain "
-	"FROM backupmx b JOIN account a ON a.id = b.owner_id WHERE (?1 = 1 OR "
-	"b.owner_id = ?2) AND (?3 IS NULL OR a.name = ?3) UNION SELECT "
-	"q.domain FROM queue_domain q WHERE ?1 = 1 AND ?3 IS NULL AND ?4 = 1) "
-	"SELECT count(*) FROM doms WHERE (?4 = 0 OR EXISTS (SELECT 1 FROM "
-	"queue_domain q WHERE q.domain = doms.domain))";
+#define QV_DOMS_WITH "WITH doms(domain) AS (SELECT b.domain FROM backupmx " \
+	"b JOIN account a ON a.id = b.owner_id WHERE (?1 = 1 OR b.owner_id = " \
+	"?2) AND (?3 IS NULL OR a.name = ?3) UNION SELECT q.domain FROM " \
+	"queue_domain q WHERE ?1 = 1 AND ?3 IS NULL AND ?4 = 1) "
+#define QV_DOMS_WHERE "WHERE (?4 = 0 OR EXISTS (SELECT 1 FROM queue_domain " \
+	"q WHERE q.domain = doms.domain)) "
+#define QV_DOMS_PAGE QV_DOMS_WITH "SELECT domain FROM doms " QV_DOMS_WHERE \
+	"ORDER BY domain LIMIT ?5 OFFSET ?6"
 
 /*
  * Without "queued only", the records alone, walked in name order through
@@ -58,57 +53,66 @@ static const char qv_doms_count[] = "WITH doms(domain) AS (SELECT b.domain "
  * [2] an admin's all.  Parameters as above: every variant names them
  * all (in a constant "IS NOT NULL" term) so that one binding fits all.
  */
-static const char *const qv_recs_page[3] = {
-	"SELECT b.domain FROM backupmx b WHERE b.owner_id = ?2 AND ?1 + ?4 + "
-	"coalesce(?3, 0) IS NOT NULL ORDER BY b.domain LIMIT ?5 OFFSET ?6",
-	"SELECT b.domain FROM backupmx b WHERE b.owner_id = (SELECT a.id FROM "
-	"account a WHERE a.name = ?3) AND ?1 + ?2 + ?4 IS NOT NULL ORDER BY "
-	"b.domain LIMIT ?5 OFFSET ?6",
-	"SELECT b.domain FROM backupmx b WHERE ?1 + ?2 + ?4 + coalesce(?3, 0) "
-	"IS NOT NULL ORDER BY b.domain LIMIT ?5 OFFSET ?6",
-};
-static const char *const qv_recs_count[3] = {
-	"SELECT count(*) FROM backupmx b WHERE b.owner_id = ?2 AND ?1 + ?4 + "
-	"coalesce(?3, 0) IS NOT NULL",
-	"SELECT count(*) FROM backupmx b WHERE b.owner_id = (SELECT a.id FROM "
-	"account a WHERE a.name = ?3) AND ?1 + ?2 + ?4 IS NOT NULL",
-	"SELECT count(*) FROM backupmx b WHERE ?1 + ?2 + ?4 + coalesce(?3, 0) "
-	"IS NOT NULL",
-};
+#define QV_RECS_OWN "FROM backupmx b WHERE b.owner_id = ?2 AND ?1 + ?4 + " \
+	"coalesce(?3, 0) IS NOT NULL"
+#define QV_RECS_BY "FROM backupmx b WHERE b.owner_id = (SELECT a.id FROM " \
+	"account a WHERE a.name = ?3) AND ?1 + ?2 + ?4 IS NOT NULL"
+#define QV_RECS_ALL "FROM backupmx b WHERE ?1 + ?2 + ?4 + coalesce(?3, 0) " \
+	"IS NOT NULL"
+#define QV_RECS_PAGE(from) "SELECT b.domain AS domain " from " ORDER BY " \
+	"b.domain LIMIT ?5 OFFSET ?6"
 
-/* The statement for the overview's page (count: its total). */
-static const char *
-qv_doms_sql(const struct actor *who, const struct qview_overq *q, int count)
-{
-	int k = !who->admin ? 0 : q->customer != NULL ? 1 : 2;
+/*
+ * Everything about one domain but its messages, for each row of x
+ * (domain): the sums from queue_domain, oldest arrival and first expiry
+ * as the first entry of an index each, the record, the primary's state,
+ * the counters, the latest "deliver now"; then next (an expression).
+ */
+#define QV_DOM_SQL(x, next) "SELECT x.domain, b.idn, a.name, b.notify, " \
+	"coalesce(q.messages, 0), coalesce(q.bytes, 0), coalesce(q.held, 0), " \
+	"(SELECT min(m.arrival) FROM queue_message m WHERE m.domain = " \
+	"x.domain), (SELECT min(m.expires) FROM queue_message m WHERE " \
+	"m.domain = x.domain), t.delivered, t.bounced, t.last_delivery, " \
+	"d.last_probe, d.last_ok, d.next_probe, d.last_result, d.name IS NOT " \
+	"NULL, b.id IS NOT NULL, c.requested, c.done, c.requester, " next \
+	" FROM (" x ") x " \
+	"LEFT JOIN queue_domain q ON q.domain = x.domain " \
+	"LEFT JOIN backupmx b ON b.domain = x.domain " \
+	"LEFT JOIN account a ON a.id = b.owner_id " \
+	"LEFT JOIN destination d ON d.name = x.domain " \
+	"LEFT JOIN queue_total t ON t.domain = x.domain " \
+	"LEFT JOIN queue_command c ON c.id = (SELECT c2.id FROM queue_command " \
+	"c2 WHERE c2.arg = x.domain AND c2.verb = 'flush' ORDER BY " \
+	"c2.requested DESC LIMIT 1) ORDER BY x.domain"
 
-	if (q->only_queued)
-		return count ? qv_doms_count : qv_doms_page;
-	return count ? qv_recs_count[k] : qv_recs_page[k];
-}
-
-/* Everything about one domain but its messages, in one statement: the
- * sums from queue_domain, oldest arrival and first expiry as the first
- * entry of an index each. */
-static const char qv_dom_sql[] = "SELECT b.idn, a.name, b.notify, "
-	"coalesce(q.messages, 0), coalesce(q.bytes, 0), coalesce(q.held, 0), "
-	"(SELECT min(m.arrival) FROM queue_message m WHERE m.domain = ?1), "
-	"(SELECT min(m.expires) FROM queue_message m WHERE m.domain = ?1), "
-	"t.delivered, t.bounced, "
-	"t.last_delivery, d.last_probe, d.last_ok, d.next_probe, "
-	"d.last_result, d.name IS NOT NULL, b.id IS NOT NULL, "
-	"c.requested, c.done, c.requester, "
+/* One domain, ?1; with ?2, the earliest next attempt of its unheld mail. */
+static const char qv_dom_sql[] = QV_DOM_SQL("SELECT ?1 AS domain",
 	"CASE WHEN ?2 THEN (SELECT min(r.next_attempt) FROM queue_message m "
 	"JOIN queue_recipient r ON r.message_id = m.id WHERE m.domain = ?1 "
-	"AND m.held = 0 AND r.state = 'queued') END "
-	"FROM (SELECT 1) z LEFT JOIN queue_domain q ON q.domain = ?1 "
-	"LEFT JOIN backupmx b ON b.domain = ?1 "
-	"LEFT JOIN account a ON a.id = b.owner_id "
-	"LEFT JOIN destination d ON d.name = ?1 "
-	"LEFT JOIN queue_total t ON t.domain = ?1 "
-	"LEFT JOIN queue_command c ON c.id = (SELECT c2.id FROM queue_command "
-	"c2 WHERE c2.arg = ?1 AND c2.verb = 'flush' ORDER BY c2.requested DESC "
-	"LIMIT 1)";
+	"AND m.held = 0 AND r.state = 'queued') END");
+
+/* A page of the overview in one statement, and how many domains in all:
+ * [0..2] records as above, [3] "queued only". */
+static const char *const qv_over_page[4] = {
+	QV_DOM_SQL(QV_RECS_PAGE(QV_RECS_OWN), "0"),
+	QV_DOM_SQL(QV_RECS_PAGE(QV_RECS_BY), "0"),
+	QV_DOM_SQL(QV_RECS_PAGE(QV_RECS_ALL), "0"),
+	QV_DOM_SQL(QV_DOMS_PAGE, "0"),
+};
+static const char *const qv_over_count[4] = {
+	"SELECT count(*) " QV_RECS_OWN,
+	"SELECT count(*) " QV_RECS_BY,
+	"SELECT count(*) " QV_RECS_ALL,
+	QV_DOMS_WITH "SELECT count(*) FROM doms " QV_DOMS_WHERE,
+};
+
+static int
+qv_over_kind(const struct actor *who, const struct qview_overq *q)
+{
+	if (q->only_queued)
+		return 3;
+	return !who->admin ? 0 : q->customer != NULL ? 1 : 2;
+}
 
 static int64_t
 qv_i64(sqlite3_stmt *st, int col)
@@ -119,44 +123,31 @@ qv_i64(sqlite3_stmt *st, int col)
 static void
 qv_dom_row(sqlite3_stmt *st, struct qview_dom *d)
 {
-	util_strlcpy(d->idn, db_text(st, 0), sizeof(d->idn));
-	util_strlcpy(d->owner, db_text(st, 1), sizeof(d->owner));
-	d->notify = sqlite3_column_int(st, 2);
-	d->nmsg = qv_i64(st, 3);
-	d->bytes = qv_i64(st, 4);
-	d->held = qv_i64(st, 5);
-	d->oldest = qv_i64(st, 6);
-	d->first_expiry = qv_i64(st, 7);
-	d->delivered = qv_i64(st, 8);
-	d->bounced = qv_i64(st, 9);
-	d->last_delivery = qv_i64(st, 10);
-	d->dest.last_probe = qv_i64(st, 11);
-	d->dest.last_ok = qv_i64(st, 12);
-	d->dest.next_probe = qv_i64(st, 13);
-	util_strlcpy(d->dest.last_result, db_text(st, 14),
+	util_strlcpy(d->domain, db_text(st, 0), sizeof(d->domain));
+	util_strlcpy(d->idn, db_text(st, 1), sizeof(d->idn));
+	util_strlcpy(d->owner, db_text(st, 2), sizeof(d->owner));
+	d->notify = sqlite3_column_int(st, 3);
+	d->nmsg = qv_i64(st, 4);
+	d->bytes = qv_i64(st, 5);
+	d->held = qv_i64(st, 6);
+	d->oldest = qv_i64(st, 7);
+	d->first_expiry = qv_i64(st, 8);
+	d->delivered = qv_i64(st, 9);
+	d->bounced = qv_i64(st, 10);
+	d->last_delivery = qv_i64(st, 11);
+	d->dest.last_probe = qv_i64(st, 12);
+	d->dest.last_ok = qv_i64(st, 13);
+	d->dest.next_probe = qv_i64(st, 14);
+	util_strlcpy(d->dest.last_result, db_text(st, 15),
 	    sizeof(d->dest.last_result));
-	d->dest.known = sqlite3_column_int(st, 15);
-	d->has_record = sqlite3_column_int(st, 16);
-	d->flush_requested = qv_i64(st, 17);
-	d->flush_done = qv_i64(st, 18);
-	util_strlcpy(d->flush_by, db_text(st, 19), sizeof(d->flush_by));
-	d->next_attempt = qv_i64(st, 20);
+	d->dest.known = sqlite3_column_int(st, 16);
+	d->has_record = sqlite3_column_int(st, 17);
+	d->flush_requested = qv_i64(st, 18);
+	d->flush_done = qv_i64(st, 19);
+	util_strlcpy(d->flush_by, db_text(st, 20), sizeof(d->flush_by));
+	d->next_attempt = qv_i64(st, 21);
 	if (d->idn[0] == '\0')
 		util_strlcpy(d->idn, d->domain, sizeof(d->idn));
-}
-
-/* Fill d for d->domain; with_next adds the earliest next attempt. */
-static int
-qv_dom_fill(struct db *db, struct qview_dom *d, int with_next)
-{
-	sqlite3_stmt *st;
-
-	st = db_prepare(db, qv_dom_sql, "si", d->domain, with_next);
-	if (st == NULL || db_step(db, st) != 1)
-		return STORE_ERROR;
-	qv_dom_row(st, d);
-	db_done(db, st);
-	return STORE_OK;
 }
 
 static int
@@ -166,8 +157,8 @@ qv_overview_sum(struct db *db, const struct actor *who,
 	sqlite3_stmt *st;
 
 	memset(sum, 0, sizeof(*sum));
-	st = db_prepare(db, qv_doms_sql(who, q, 1), "iIsi", who->admin, who->account_id,
-	    q->customer, q->only_queued);
+	st = db_prepare(db, qv_over_count[qv_over_kind(who, q)], "iIsi",
+	    who->admin, who->account_id, q->customer, q->only_queued);
 	if (st == NULL || db_step(db, st) != 1)
 		return STORE_ERROR;
 	sum->ndom = qv_i64(st, 0);
@@ -182,7 +173,6 @@ qview_overview(struct db *db, const struct actor *who, struct qview_overq *q,
 	struct qview_dom *v;
 	sqlite3_stmt *st;
 	int64_t pages;
-	size_t i;
 	int rc;
 
 	*list = NULL;
@@ -196,21 +186,17 @@ qview_overview(struct db *db, const struct actor *who, struct qview_overq *q,
 		q->page = 1;
 	if ((v = calloc((size_t)q->per_page, sizeof(*v))) == NULL)
 		return STORE_ERROR;
-	st = db_prepare(db, qv_doms_sql(who, q, 0), "iIsiII", who->admin,
-	    who->account_id, q->customer, q->only_queued, q->per_page,
-	    (q->page - 1) * q->per_page);
+	st = db_prepare(db, qv_over_page[qv_over_kind(who, q)], "iIsiII",
+	    who->admin, who->account_id, q->customer, q->only_queued,
+	    q->per_page, (q->page - 1) * q->per_page);
 	if (st == NULL) {
 		free(v);
 		return STORE_ERROR;
 	}
 	while ((rc = db_step(db, st)) == 1 && *n < (size_t)q->per_page)
-		util_strlcpy(v[(*n)++].domain, db_text(st, 0),
-		    sizeof(v[0].domain));
+		qv_dom_row(st, &v[(*n)++]);
 	if (rc == 1)
 		db_done(db, st);
-	for (i = 0; rc != -1 && i < *n; i++)
-		if (qv_dom_fill(db, &v[i], 0) != STORE_OK)
-			rc = -1;
 	if (rc == -1) {
 		free(v);
 		*n = 0;
@@ -239,8 +225,12 @@ qview_domain(struct db *db, const struct actor *who, const char *domain,
 		return STORE_NOTFOUND;
 	}
 	db_done(db, st);
-	util_strlcpy(d->domain, domain, sizeof(d->domain));
-	return qv_dom_fill(db, d, 1);
+	st = db_prepare(db, qv_dom_sql, "si", domain, 1);
+	if (st == NULL || db_step(db, st) != 1)
+		return STORE_ERROR;
+	qv_dom_row(st, d);
+	db_done(db, st);
+	return STORE_OK;
 }
 
 /* --- a domain's messages ------------------------------------------------- */

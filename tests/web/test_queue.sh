@@ -100,6 +100,7 @@ failed() {	# every queued recipient of domain $1 has a reason
 wait_for 20 failed shop.test && wait_for 20 failed bobs.test &&
     ok "the relay tried, failed and recorded why" ||
     not_ok "the relay tried, failed and recorded why"
+check "queue_domain sums the relay's inserts exactly" queue_summary_exact "$DB"
 
 web_get alice o1 /queue
 expect o1 200 "alice's overview"
@@ -288,6 +289,9 @@ expect h1 303 "hold"
 held() { [ "$(q "SELECT held FROM queue_message WHERE id = '$id2'")" = "$1" ]; }
 wait_for 10 held 1 && ok "... the relay holds the message" ||
     not_ok "... the relay holds the message"
+check "... queue_domain counts it held" test "$(q "SELECT held FROM
+    queue_domain WHERE domain = 'shop.test'")" = 1
+check "... and stays exact" queue_summary_exact "$DB"
 web_get root m3 "/queue/shop.test/$id2"
 has m3 'not delivered until released' "... the message page says so"
 has m3 "/queue/shop.test/$id2/release\"" "... and offers release"
@@ -296,6 +300,7 @@ check "... audited" test "$(q "SELECT count(*) FROM audit_log WHERE
 web_post root h2 "/queue/shop.test/$id2/release"
 wait_for 10 held 0 && ok "release: the relay releases it" ||
     not_ok "release: the relay releases it"
+check "... queue_domain exact after release" queue_summary_exact "$DB"
 
 # --- delete -----------------------------------------------------------------
 
@@ -308,6 +313,7 @@ gone() { [ "$(q "SELECT count(*) FROM queue_message WHERE id = '$id3'")" = 0 ]; 
 wait_for 10 gone && ok "... the relay removes the message" ||
     not_ok "... the relay removes the message"
 check "... and its spool file" test ! -e "$T/spool/queue/$id3"
+check "... queue_domain exact after the delete" queue_summary_exact "$DB"
 check "... audited" test "$(q "SELECT count(*) FROM audit_log WHERE
     action = 'queue.delete' AND object = '$id3' AND actor = 'alice'")" = 1
 
@@ -356,6 +362,9 @@ web_post root h4 "/queue/shop.test/$id2/release"
 empty() { [ "$(q "SELECT count(*) FROM queue_message WHERE domain = 'shop.test'")" = 0 ]; }
 wait_for 30 empty && ok "released, it is delivered too: the queue is empty" ||
     not_ok "released, it is delivered too: the queue is empty"
+check "... the domain's queue_domain row went with its last message" \
+    test "$(q "SELECT count(*) FROM queue_domain WHERE domain = 'shop.test'")" = 0
+check "... queue_domain exact after the deliveries" queue_summary_exact "$DB"
 check "the fake primary has both messages" \
     test "$(ls "$T"/primary/*.eml 2>/dev/null | wc -l)" = 2
 grep -h -o '"to": \[[^]]*\]' "$T"/primary/*.json 2>/dev/null | sort |
@@ -389,6 +398,7 @@ q "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30)
     strftime('%s', 'now') + 86400, 1 FROM n;
     INSERT INTO queue_recipient (message_id, address, next_attempt)
     SELECT id, 'pg@shop.test', 0 FROM queue_message WHERE id LIKE 'PAGE%';"
+check "queue_domain exact after a bulk insert" queue_summary_exact "$DB"
 web_get alice pg1 /queue/shop.test
 check "paging: 25 messages on the first page" \
     test "$(grep -c 'data-id=' "$T/pg1.b")" = 25
