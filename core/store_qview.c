@@ -85,11 +85,22 @@ const char *const qview_age_labels[QVIEW_AGE_BINS] = {
 	"c2 WHERE c2.arg = x.domain AND c2.verb = 'flush' ORDER BY " \
 	"c2.requested DESC LIMIT 1) ORDER BY x.domain"
 
-/* One domain, ?1; with ?2, the earliest next attempt of its unheld mail. */
+/*
+ * One domain, ?1; with ?2, the earliest next attempt of its unheld mail:
+ * for a small queue, the least over its messages; for a large one, the
+ * first of its recipients in the scheduler's (state, next_attempt) index,
+ * which a domain holding much of the queue meets early.  The two cost
+ * about the same at QV_NEXT_SPLIT messages out of 100,000.
+ */
+#define QV_NEXT_SPLIT "256"
 static const char qv_dom_sql[] = QV_DOM_SQL("SELECT ?1 AS domain",
-	"CASE WHEN ?2 THEN (SELECT min(r.next_attempt) FROM queue_message m "
+	"CASE WHEN NOT ?2 THEN NULL WHEN coalesce(q.messages, 0) <= "
+	QV_NEXT_SPLIT " THEN (SELECT min(r.next_attempt) FROM queue_message m "
 	"JOIN queue_recipient r ON r.message_id = m.id WHERE m.domain = ?1 "
-	"AND m.held = 0 AND r.state = 'queued') END");
+	"AND m.held = 0 AND r.state = 'queued') ELSE (SELECT r.next_attempt "
+	"FROM queue_recipient r INDEXED BY queue_recipient_next JOIN "
+	"queue_message m ON m.id = r.message_id WHERE r.state = 'queued' AND "
+	"m.domain = ?1 AND m.held = 0 ORDER BY r.next_attempt LIMIT 1) END");
 
 /* A page of the overview in one statement, and how many domains in all:
  * [0..2] records as above, [3] "queued only". */

@@ -458,6 +458,45 @@ START_TEST(summary_migration)
 }
 END_TEST
 
+static void
+add_many(void)
+{
+	exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+	    "WHERE i < 400) INSERT INTO queue_message (id, node, domain, "
+	    "sender, size, arrival, expires, held) SELECT printf('BIG%013d', "
+	    "i), 'mx.test', 'b.example', '', 1, i, i + 9, i = 400 FROM n");
+	exec("INSERT INTO queue_recipient (message_id, address, state, "
+	    "next_attempt) SELECT id, 'r@b.example', CASE WHEN arrival = 399 "
+	    "THEN 'sent' ELSE 'queued' END, 5000 - arrival FROM queue_message "
+	    "WHERE id LIKE 'BIG%'");
+}
+
+/* The earliest next attempt is exact for a small and for a large queue
+ * (the two ways store_qview finds it). */
+START_TEST(next_attempt_both_ways)
+{
+	const char *fresh = "SELECT min(r.next_attempt) FROM queue_message m "
+	    "JOIN queue_recipient r ON r.message_id = m.id WHERE m.domain = "
+	    "'b.example' AND m.held = 0 AND r.state = 'queued'";
+	struct qview_dom d;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		/* then 400 more; the earliest held, the next one's recipient
+		 * sent */
+		if (i == 1)
+			add_many();
+		ck_assert_int_eq(qview_domain(db, &bob, "b.example", &d),
+		    STORE_OK);
+		ck_assert_int_eq(d.next_attempt, scalar(fresh));
+	}
+	ck_assert_int_gt(scalar("SELECT messages FROM queue_domain WHERE "
+	    "domain = 'b.example'"), 256);
+	ck_assert_int_eq(d.next_attempt, 5000 - 398);
+	ck_assert_int_eq(summary_diff(), 0);
+}
+END_TEST
+
 START_TEST(actions)
 {
 	int64_t wait;
@@ -607,6 +646,7 @@ main(void)
 	tcase_add_test(tc, actions);
 	tcase_add_test(tc, summary_exact);
 	tcase_add_test(tc, summary_migration);
+	tcase_add_test(tc, next_attempt_both_ways);
 	tcase_add_test(tc, notice_life_cycle);
 	tcase_add_test(tc, notices_switched_off);
 	tcase_add_test(tc, headers_from_spool);
