@@ -29,12 +29,6 @@ const char *const qview_age_labels[QVIEW_AGE_BINS] = {
 #define QV_SCOPE_ONE(col) "(?1 = 1 OR EXISTS (SELECT 1 FROM backupmx b " \
 	"WHERE b.domain = " col " AND b.owner_id = ?2) OR EXISTS (SELECT 1 " \
 	"FROM domain d WHERE d.name = " col " AND d.account_id = ?2))"
-/* The same for a column of many rows: the actor's domains are listed
- * once per statement. */
-#define QV_SCOPE(col) "(?1 = 1 OR " col " IN (SELECT b.domain FROM backupmx " \
-	"b WHERE b.owner_id = ?2) OR " col " IN (SELECT d.name FROM domain d " \
-	"WHERE d.account_id = ?2))"
-
 /* The domains of the overview: records in scope, by owner if asked; an
  * admin's "queued only" adds domains without a record (bounces). */
 #define QV_DOMS_WITH "WITH doms(domain) AS (SELECT b.domain FROM backupmx " \
@@ -367,20 +361,34 @@ qview_messages_free(struct qview_msg *v, size_t n)
 
 /* --- pictures ------------------------------------------------------------ */
 
-#define QV_AGES(where, scope) "SELECT sum(a < ?5), sum(a >= ?5 AND a < ?6), " \
+/*
+ * The pictures of everything an actor sees walk that actor's domains and
+ * read each one's range of an index (domain first), instead of testing
+ * every row of the queue or the history against the actor's lists.  An
+ * admin's queue is every domain with a queue_domain row; an admin's
+ * history is the whole table, read by hour.
+ */
+#define QV_MINE "SELECT q.domain FROM queue_domain q WHERE ?1 = 1 UNION " \
+	"SELECT b.domain FROM backupmx b WHERE b.owner_id = ?2 UNION SELECT " \
+	"d.name FROM domain d WHERE d.account_id = ?2"
+
+#define QV_AGES(from) "SELECT sum(a < ?5), sum(a >= ?5 AND a < ?6), " \
 	"sum(a >= ?6 AND a < ?7), sum(a >= ?7 AND a < ?8), sum(a >= ?8 AND " \
 	"a < ?9), sum(a >= ?9 AND a < ?10), sum(a >= ?10) FROM (SELECT ?4 - " \
-	"m.arrival AS a FROM queue_message m WHERE " where " AND " scope ")"
-static const char qv_ages_dom[] = QV_AGES("m.domain = ?3",
-	QV_SCOPE_ONE("?3"));
-static const char qv_ages_all[] = QV_AGES("?3 IS NULL", QV_SCOPE("m.domain"));
+	"m.arrival AS a FROM " from ")"
+static const char qv_ages_dom[] = QV_AGES("queue_message m WHERE m.domain = "
+	"?3 AND " QV_SCOPE_ONE("?3"));
+static const char qv_ages_all[] = QV_AGES("(" QV_MINE ") x JOIN "
+	"queue_message m ON m.domain = x.domain WHERE ?3 IS NULL");
 
-#define QV_HIST(where, scope) "SELECT s.hour, sum(s.queued), sum(s.bytes), " \
-	"sum(s.delivered), sum(s.bounced) FROM queue_stat s WHERE s.hour >= " \
-	"?4 AND " where " AND " scope " GROUP BY s.hour"
-static const char qv_hist_dom[] = QV_HIST("s.domain = ?3",
-	QV_SCOPE_ONE("?3"));
-static const char qv_hist_all[] = QV_HIST("?3 IS NULL", QV_SCOPE("s.domain"));
+#define QV_HIST(from) "SELECT s.hour, sum(s.queued), sum(s.bytes), " \
+	"sum(s.delivered), sum(s.bounced) FROM " from " GROUP BY s.hour"
+static const char qv_hist_dom[] = QV_HIST("queue_stat s WHERE s.hour >= ?4 "
+	"AND s.domain = ?3 AND " QV_SCOPE_ONE("?3"));
+static const char qv_hist_mine[] = QV_HIST("(" QV_MINE ") x JOIN queue_stat "
+	"s ON s.domain = x.domain AND s.hour >= ?4 WHERE ?3 IS NULL");
+static const char qv_hist_admin[] = QV_HIST("queue_stat s WHERE s.hour >= "
+	"?4 AND ?1 + ?2 + coalesce(?3, 0) IS NOT NULL");
 
 int
 qview_ages(struct db *db, const struct actor *who, const char *domain,
@@ -414,7 +422,8 @@ qview_history(struct db *db, const struct actor *who, const char *domain,
 		memset(&out[i], 0, sizeof(out[i]));
 		out[i].hour = first + (int64_t)i * 3600;
 	}
-	st = db_prepare(db, domain != NULL ? qv_hist_dom : qv_hist_all, "iIsI",
+	st = db_prepare(db, domain != NULL ? qv_hist_dom : who->admin ?
+	    qv_hist_admin : qv_hist_mine, "iIsI",
 	    who->admin, who->account_id, domain, first);
 	if (st == NULL)
 		return STORE_ERROR;

@@ -255,6 +255,11 @@ START_TEST(counting_and_history)
 	ck_assert_int_eq(h[QVIEW_HOURS - 1].bounced, 1);
 	ck_assert_int_eq(qview_history(db, &bob, NULL, T0 + 40, h), STORE_OK);
 	ck_assert_int_eq(h[QVIEW_HOURS - 1].delivered, 0);	/* not bob's */
+	ck_assert_int_eq(qview_history(db, &actor_cli, NULL, T0 + 40, h),
+	    STORE_OK);		/* an admin's: everything */
+	ck_assert_int_eq(h[QVIEW_HOURS - 1].queued, scalar("SELECT sum(queued) "
+	    "FROM queue_stat WHERE hour = 1800000000"));
+	ck_assert_int_eq(h[QVIEW_HOURS - 1].delivered, 1);
 	/* a drained domain samples 0; old samples go */
 	exec("DELETE FROM queue_message WHERE domain = 'a.example'");
 	exec("INSERT INTO queue_stat (domain, hour, queued) VALUES "
