@@ -242,29 +242,38 @@ qview_domain(struct db *db, const struct actor *who, const char *domain,
 
 /*
  * A page of a domain's messages: first the page's rows alone, in order,
- * through the domain's index (arrival order straight from it, size and
- * sender sorted); then those rows' recipients in one join.  The latest
- * error is the one of the recipient tried last: its time, zero-padded,
- * prefixes the error so that max() picks it.
+ * through the domain's index (arrival order straight from it; size from
+ * it too when nothing is filtered; sender sorted from the rows); then
+ * those rows' recipients in one join.  The latest error is the one of
+ * the recipient tried last: its time, zero-padded, prefixes the error so
+ * that max() picks it.
  */
 #define QV_MSG_WHERE "FROM queue_message m WHERE m.domain = ?1 AND (?2 IS " \
 	"NULL OR instr(lower(m.sender), lower(?2)) > 0) AND (?3 IS NULL OR " \
 	"EXISTS (SELECT 1 FROM queue_recipient r WHERE r.message_id = m.id " \
 	"AND instr(lower(r.address), lower(?3)) > 0)) "
-#define QV_MSG_SQL(order) "SELECT m.id, m.sender, m.size, m.arrival, " \
-	"m.expires, m.held, group_concat(r.address || ' ' || r.state, " \
-	"char(10)), max(r.attempts), min(CASE WHEN r.state = 'queued' THEN " \
-	"r.next_attempt END), substr(max(CASE WHEN r.last_error IS NOT NULL " \
-	"THEN printf('%020d', coalesce(r.last_attempt, 0)) || r.last_error " \
-	"END), 21) FROM (SELECT m.rowid AS rid " QV_MSG_WHERE "ORDER BY " \
-	order ", m.id LIMIT ?4 OFFSET ?5) p JOIN queue_message m ON m.rowid " \
-	"= p.rid LEFT JOIN queue_recipient r ON r.message_id = m.id GROUP BY " \
-	"p.rid ORDER BY " order ", m.id"
+#define QV_MSG_ALL "FROM queue_message m WHERE m.domain = ?1 AND ?2 IS " \
+	"NULL AND ?3 IS NULL "
+#define QV_MSG_SQL(where, order) "SELECT m.id, m.sender, m.size, " \
+	"m.arrival, m.expires, m.held, group_concat(r.address || ' ' || " \
+	"r.state, char(10)), max(r.attempts), min(CASE WHEN r.state = " \
+	"'queued' THEN r.next_attempt END), substr(max(CASE WHEN " \
+	"r.last_error IS NOT NULL THEN printf('%020d', " \
+	"coalesce(r.last_attempt, 0)) || r.last_error END), 21) FROM " \
+	"(SELECT m.rowid AS rid " where "ORDER BY " order ", m.id LIMIT ?4 " \
+	"OFFSET ?5) p JOIN queue_message m ON m.rowid = p.rid LEFT JOIN " \
+	"queue_recipient r ON r.message_id = m.id GROUP BY p.rid ORDER BY " \
+	order ", m.id"
+#define QV_MSG_SORTS(where) { \
+	{ QV_MSG_SQL(where, "m.arrival"), \
+	    QV_MSG_SQL(where, "m.arrival DESC") }, \
+	{ QV_MSG_SQL(where, "m.size"), QV_MSG_SQL(where, "m.size DESC") }, \
+	{ QV_MSG_SQL(where, "m.sender"), QV_MSG_SQL(where, "m.sender DESC") } }
 
-static const char *const qv_msg_sql[3][2] = {
-	{ QV_MSG_SQL("m.arrival"), QV_MSG_SQL("m.arrival DESC") },
-	{ QV_MSG_SQL("m.size"), QV_MSG_SQL("m.size DESC") },
-	{ QV_MSG_SQL("m.sender"), QV_MSG_SQL("m.sender DESC") },
+/* [filtered][sort][descending] */
+static const char *const qv_msg_sql[2][3][2] = {
+	QV_MSG_SORTS(QV_MSG_ALL),
+	QV_MSG_SORTS(QV_MSG_WHERE),
 };
 
 static int
@@ -323,7 +332,8 @@ qview_messages(struct db *db, struct qview_msgq *q, struct qview_msg **list,
 		q->page = 1;
 	if ((v = calloc((size_t)q->per_page, sizeof(*v))) == NULL)
 		return STORE_ERROR;
-	st = db_prepare(db, qv_msg_sql[q->sort][q->desc != 0], "sssII",
+	st = db_prepare(db, qv_msg_sql[q->sender != NULL || q->rcpt != NULL]
+	    [q->sort][q->desc != 0], "sssII",
 	    q->domain, q->sender, q->rcpt, q->per_page,
 	    (q->page - 1) * q->per_page);
 	if (st == NULL) {
