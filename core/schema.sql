@@ -292,8 +292,7 @@ DROP INDEX queue_message_domain;
 -- triggers in the transaction of every change, so the dashboards and
 -- /metrics read one row per domain instead of summing its messages.  A
 -- domain without queued mail has no row.  Oldest arrival and first expiry
--- are the first entries of a domain's indexes.  (The lead renumbers this
--- block at merge if another migration 11 got there first.)
+-- are the first entries of a domain's indexes.
 CREATE TABLE queue_domain (
 	domain		TEXT PRIMARY KEY,
 	messages	INTEGER NOT NULL,
