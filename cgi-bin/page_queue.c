@@ -46,16 +46,30 @@ pq_query(const struct req *r, const char *name, char *out, size_t outsz)
 	return found;
 }
 
-void
-pq_set_time(struct tpl *d, const char *key, int64_t t)
+/* Which forms of a time a template shows (each one costs a value). */
+enum { PQ_T_PLAIN = 1, PQ_T_ISO = 2, PQ_T_REL = 4 };
+
+/* KEY ("YYYY-MM-DD HH:MM") and KEY_ISO, as far as parts asks. */
+static void
+pq_set_parts(struct tpl *d, const char *key, int64_t t, int parts)
 {
 	char buf[32], iso[32], k[64];
 
 	util_iso8601(t, iso, sizeof(iso));
-	snprintf(buf, sizeof(buf), "%.10s %.5s", iso, iso + 11);
-	tpl_set(d, key, buf);
-	snprintf(k, sizeof(k), "%s_ISO", key);
-	tpl_set(d, k, iso);
+	if (parts & PQ_T_PLAIN) {
+		snprintf(buf, sizeof(buf), "%.10s %.5s", iso, iso + 11);
+		tpl_set(d, key, buf);
+	}
+	if (parts & PQ_T_ISO) {
+		snprintf(k, sizeof(k), "%s_ISO", key);
+		tpl_set(d, k, iso);
+	}
+}
+
+void
+pq_set_time(struct tpl *d, const char *key, int64_t t)
+{
+	pq_set_parts(d, key, t, PQ_T_PLAIN | PQ_T_ISO);
 }
 
 void
@@ -86,13 +100,16 @@ pq_bytes(int64_t n, char *buf, size_t bufsz)
 		snprintf(buf, bufsz, "%lld bytes", (long long)n);
 }
 
-/* A time with its distance from now: KEY, KEY_ISO, KEY_REL. */
+/* A time with its distance from now: KEY, KEY_ISO, KEY_REL as far as
+ * parts asks (the overview and a message row show fewer than a header). */
 static void
-pq_set_when(struct tpl *d, const char *key, int64_t t, int64_t now)
+pq_set_when(struct tpl *d, const char *key, int64_t t, int64_t now, int parts)
 {
 	char rel[48], dur[32], k[64];
 
-	pq_set_time(d, key, t);
+	pq_set_parts(d, key, t, parts);
+	if (!(parts & PQ_T_REL))
+		return;
 	pq_duration(t > now ? t - now : now - t, dur, sizeof(dur));
 	if (t > now)
 		snprintf(rel, sizeof(rel), "in %s", dur);
@@ -105,7 +122,7 @@ pq_set_when(struct tpl *d, const char *key, int64_t t, int64_t now)
 /* --- one domain's state, as the overview and the domain page show it ---- */
 
 static void
-pq_primary(struct tpl *t, const struct qview_dom *x, int64_t now)
+pq_primary(struct tpl *t, const struct qview_dom *x, int64_t now, int parts)
 {
 	struct tpl *s;
 
@@ -115,19 +132,20 @@ pq_primary(struct tpl *t, const struct qview_dom *x, int64_t now)
 	}
 	if (x->dest.last_ok >= x->dest.last_probe) {
 		s = tpl_section(t, "PRIMARY_UP");
-		pq_set_when(s, "PROBED", x->dest.last_probe, now);
+		pq_set_when(s, "PROBED", x->dest.last_probe, now, parts);
 		return;
 	}
 	s = tpl_section(t, "PRIMARY_DOWN");
-	pq_set_when(s, "PROBED", x->dest.last_probe, now);
+	pq_set_when(s, "PROBED", x->dest.last_probe, now, parts);
 	tpl_set(s, "RESULT", x->dest.last_result);
 	if (x->dest.next_probe > 0)
 		pq_set_when(tpl_section(s, "NEXT"), "NEXT", x->dest.next_probe,
-		    now);
+		    now, parts);
 }
 
+/* parts: the forms of its times (the overview has no plain ones). */
 static void
-pq_dom_state(struct tpl *t, const struct qview_dom *x, int64_t now)
+pq_dom_state(struct tpl *t, const struct qview_dom *x, int64_t now, int parts)
 {
 	char buf[48];
 
@@ -147,10 +165,10 @@ pq_dom_state(struct tpl *t, const struct qview_dom *x, int64_t now)
 		tpl_show(t, "EMPTY");
 	if (x->held > 0)
 		tpl_set_int(tpl_section(t, "HELD"), "HELD", x->held);
-	pq_primary(t, x, now);
+	pq_primary(t, x, now, parts);
 	if (x->last_delivery > 0)
 		pq_set_when(tpl_section(t, "DELIVERED"), "LAST", x->last_delivery,
-		    now);
+		    now, parts);
 	else
 		tpl_show(t, "NEVER");
 }
@@ -276,7 +294,7 @@ pq_over_render(struct req *r, const struct pq_overq *q,
 			tpl_show(table, "OWNER_HEAD");
 		for (i = 0; i < n; i++) {
 			row = tpl_section(table, "ROW");
-			pq_dom_state(row, &v[i], now);
+			pq_dom_state(row, &v[i], now, PQ_T_ISO | PQ_T_REL);
 			if (admin)
 				tpl_set(tpl_section(row, "OWNER_COL"), "OWNER",
 				    v[i].owner[0] ? v[i].owner : "—");
@@ -438,7 +456,7 @@ pq_msg_row(struct tpl *table, const char *domain, const struct qview_msg *m,
 
 	tpl_set(row, "DOMAIN", domain);
 	tpl_set(row, "ID", m->id);
-	pq_set_when(row, "ARRIVAL", m->arrival, now);
+	pq_set_when(row, "ARRIVAL", m->arrival, now, PQ_T_PLAIN | PQ_T_ISO);
 	pq_bytes(m->size, buf, sizeof(buf));
 	tpl_set(row, "SIZE", buf);
 	tpl_set(row, "SENDER", m->sender[0] ? m->sender : "<> (null sender)");
@@ -452,8 +470,8 @@ pq_msg_row(struct tpl *table, const char *domain, const struct qview_msg *m,
 		tpl_show(row, "HELD");
 	else if (m->next_attempt > 0)
 		pq_set_when(tpl_section(row, "NEXT"), "NEXT", m->next_attempt,
-		    now);
-	pq_set_when(row, "EXPIRES", m->expires, now);
+		    now, PQ_T_ISO | PQ_T_REL);
+	pq_set_when(row, "EXPIRES", m->expires, now, PQ_T_ISO | PQ_T_REL);
 }
 
 /* Notices after an action (?flushed=1, ?wait=N, ?deleted=ID, ...). */
@@ -488,11 +506,12 @@ pq_dom_flush_state(struct tpl *t, const struct qview_dom *x, int64_t now)
 	if (x->flush_requested == 0)
 		return;
 	f = tpl_section(t, "FLUSH");
-	pq_set_when(f, "REQUESTED", x->flush_requested, now);
+	pq_set_when(f, "REQUESTED", x->flush_requested, now,
+	    PQ_T_ISO | PQ_T_REL);
 	tpl_set(f, "BY", x->flush_by);
 	if (x->flush_done > 0)
 		pq_set_when(tpl_section(f, "STARTED"), "DONE", x->flush_done,
-		    now);
+		    now, PQ_T_ISO | PQ_T_REL);
 	else
 		tpl_show(f, "WAITING");
 }
@@ -533,12 +552,12 @@ pq_dom_render(struct req *r, const struct qview_dom *x, const struct pq_msgq *q,
 	}
 	t = pv.content;
 	tpl_set(t, "CSRF_FIELD", CSRF_FIELD);
-	pq_dom_state(t, x, now);
+	pq_dom_state(t, x, now, PQ_T_PLAIN | PQ_T_ISO | PQ_T_REL);
 	tpl_set_int(t, "DELIVERED_N", x->delivered);
 	tpl_set_int(t, "BOUNCED_N", x->bounced);
 	if (x->next_attempt > 0)
 		pq_set_when(tpl_section(t, "NEXT_ATTEMPT"), "NEXT",
-		    x->next_attempt, now);
+		    x->next_attempt, now, PQ_T_PLAIN | PQ_T_ISO | PQ_T_REL);
 	else
 		tpl_show(t, "NO_NEXT");
 	pq_dom_flush_state(t, x, now);

@@ -36,3 +36,14 @@ wait_for() {
 }
 
 finish() { exit "$TEST_FAILED"; }
+
+# queue_summary_exact DB: the per-domain summary (queue_domain, kept by
+# triggers) equals a fresh sum over queue_message, row for row.
+queue_summary_exact() {
+	[ "$(sqlite3 "$1" "SELECT count(*) FROM (SELECT * FROM (SELECT domain,
+	    messages, bytes, held FROM queue_domain EXCEPT SELECT domain,
+	    count(*), sum(size), sum(held) FROM queue_message GROUP BY domain)
+	    UNION ALL SELECT * FROM (SELECT domain, count(*), sum(size),
+	    sum(held) FROM queue_message GROUP BY domain EXCEPT SELECT domain,
+	    messages, bytes, held FROM queue_domain))")" = 0 ]
+}

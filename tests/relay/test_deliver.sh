@@ -101,12 +101,15 @@ elapsed=$(( $(date +%s) - t0 + 1 ))
 tries=$(sqlite3 "$T/db" "SELECT sum(attempts) FROM queue_recipient")
 [ "$tries" -le 2 ] && ok "messages waiting for a down primary are not each tried ($tries attempts for 3)" || not_ok "attempts: $tries"
 $CTL queue list | grep -q 'Connection refused\|connect to' && ok "queue list shows the reason" || not_ok "reason: $($CTL queue list)"
+check "queue_domain sums what was queued" queue_summary_exact "$T/db"
 
 # 2. Primary up: everything is delivered within an interval or two.
 start_primary
 wait_for 15 bash -c "[ \$($CTL queue list --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))') = 0 ]"
 [ "$(queued)" = 0 ] && ok "queue drained once the primary is up" || not_ok "still queued: $(queued)"
 [ "$(delivered)" = 3 ] && ok "the primary has all three" || not_ok "delivered: $(delivered)"
+check "queue_domain is empty once drained" test "$(sqlite3 "$T/db" \
+    "SELECT count(*) FROM queue_domain")" = 0
 same=0
 for id in $ids; do
 	for f in "$T"/primary/*.eml; do cmp -s "$f" "$T/copies/$id" && same=$((same + 1)); done
@@ -134,6 +137,8 @@ st=$($CTL queue show "$id" | grep '^recipient:')
 echo "$st" | grep -qE '<r451@primary.test> state=queued attempts=[1-9]' && echo "$st" | grep -q '<ok@primary.test> state=sent' && ok "queue show: per-recipient state" || not_ok "queue show: $st"
 $PY tests/relay/check_dsn.py "$T"/sender/*.eml r550@primary.test failed 5.1.1 someone@sender.test &&
     ok "DSN to the sender is a valid RFC 3464 multipart/report" || not_ok "DSN check"
+check "queue_domain exact after sent, deferred, bounced and the DSN" \
+    queue_summary_exact "$T/db"
 
 # 4. Expiry: with the primary down past max_queue_lifetime the sender gets
 #    a DSN; mail from the null sender is dropped with a log line instead.
@@ -155,6 +160,7 @@ wait_for 5 bash -c "[ ! -e '$T/spool/queue/$exp' ] && [ ! -e '$T/spool/queue/$nu
     ok "expired messages left the queue" || not_ok "expired still there: $($CTL queue list)"
 # The 451 recipient of step 3 arrived under a 1-day lifetime: still queued.
 $CTL queue list | grep -q 'r451@primary.test (queued)' && ok "lifetime is fixed at arrival" || not_ok "r451 message gone"
+check "queue_domain exact after expiry" queue_summary_exact "$T/db"
 
 # 5. queue flush: with a long probe interval, a flush delivers at once.
 stop_relay
@@ -194,6 +200,8 @@ wait_for 10 bash -c "[ ! -e '$T/spool/queue/$de' ]"
 n=$(sqlite3 "$T/db" "SELECT count(*) FROM audit_log WHERE action IN ('queue.delete','queue.flush')")
 [ "$n" -ge 3 ] && ok "flush and delete are audited ($n)" || not_ok "audit: $n"
 $CTL queue delete NOSUCHID0000000 >/dev/null 2>&1; [ $? = 1 ] && ok "delete of an unknown id is refused" || not_ok "delete unknown"
+check "queue_domain exact after backupmxctl queue flush and delete" \
+    queue_summary_exact "$T/db"
 
 # 8. STARTTLS when the primary offers it (self-signed: opportunistic).
 openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=primary.test -days 1 \

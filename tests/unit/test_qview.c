@@ -42,6 +42,19 @@ exec(const char *sql)
 	ck_assert_msg(db_exec(db, sql) == 0, "%s", db_error(db));
 }
 
+/* Rows of queue_domain that differ from a fresh sum over queue_message,
+ * either way (0: the summary is exact). */
+static long long
+summary_diff(void)
+{
+	return scalar("SELECT count(*) FROM (SELECT * FROM (SELECT domain, "
+	    "messages, bytes, held FROM queue_domain EXCEPT SELECT domain, "
+	    "count(*), sum(size), sum(held) FROM queue_message GROUP BY "
+	    "domain) UNION ALL SELECT * FROM (SELECT domain, count(*), "
+	    "sum(size), sum(held) FROM queue_message GROUP BY domain EXCEPT "
+	    "SELECT domain, messages, bytes, held FROM queue_domain))");
+}
+
 static void
 add_customer(const char *name, struct actor *a)
 {
@@ -242,6 +255,11 @@ START_TEST(counting_and_history)
 	ck_assert_int_eq(h[QVIEW_HOURS - 1].bounced, 1);
 	ck_assert_int_eq(qview_history(db, &bob, NULL, T0 + 40, h), STORE_OK);
 	ck_assert_int_eq(h[QVIEW_HOURS - 1].delivered, 0);	/* not bob's */
+	ck_assert_int_eq(qview_history(db, &actor_cli, NULL, T0 + 40, h),
+	    STORE_OK);		/* an admin's: everything */
+	ck_assert_int_eq(h[QVIEW_HOURS - 1].queued, scalar("SELECT sum(queued) "
+	    "FROM queue_stat WHERE hour = 1800000000"));
+	ck_assert_int_eq(h[QVIEW_HOURS - 1].delivered, 1);
 	/* a drained domain samples 0; old samples go */
 	exec("DELETE FROM queue_message WHERE domain = 'a.example'");
 	exec("INSERT INTO queue_stat (domain, hour, queued) VALUES "
@@ -291,6 +309,196 @@ START_TEST(counting_group_commit)
 	    "domain = 'b.example'"), 0);	/* deferred: nothing counted */
 	ck_assert_int_eq(scalar("SELECT attempts FROM queue_recipient WHERE "
 	    "address = 'v@b.example'"), 1);
+}
+END_TEST
+
+static int
+expire_one(void *arg, const char *id)
+{
+	(void)arg;
+	return queue_remove(db, id) == STORE_OK ? 0 : -1;
+}
+
+/* The relay's command loop for what the panel asked. */
+static void
+apply_commands(void)
+{
+	struct queue_cmd c[8];
+	size_t n, i;
+
+	ck_assert_int_eq(queue_commands(db, c, 8, &n), STORE_OK);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(queue_command_apply(db, "mx.test", &c[i]),
+		    STORE_OK);
+}
+
+/* queue_domain follows every way a message comes, changes and goes. */
+START_TEST(summary_exact)
+{
+	struct queue_result sent = { "u1@a.example", "sent", "sent", "2.0.0",
+	    NULL, "250 ok", 0 };
+	struct queue_result bounced = { "u4@a.example", "bounced", "bounced",
+	    "5.1.1", NULL, "550 no", 0 };
+	struct queue_result later = { "u2@a.example", "queued", "deferred",
+	    "4.2.0", NULL, "451 later", T0 + 300 };
+	struct queue_record_req q[2] = {
+		{ "AAAAAAAAAAAAAAA1", &sent, 1, 0, 0 },
+		{ "AAAAAAAAAAAAAAA3", &bounced, 1, 1, 0 } };
+	struct qview_dom d;
+	int finished;
+
+	/* inserts at DATA */
+	ck_assert_int_eq(summary_diff(), 0);
+	ck_assert_int_eq(scalar("SELECT messages * 1000 + bytes FROM "
+	    "queue_domain WHERE domain = 'a.example'"), 3600);
+	/* a group commit: one recipient sent, one message bounced whole */
+	ck_assert_int_eq(queue_record_many(db, q, 2, T0 + 10), STORE_OK);
+	ck_assert_int_eq(q[1].finished, 1);
+	ck_assert_int_eq(summary_diff(), 0);
+	/* the last recipient deferred, then sent: the message goes */
+	ck_assert_int_eq(queue_record(db, "AAAAAAAAAAAAAAA1", &later, 1,
+	    T0 + 20, &finished), STORE_OK);
+	ck_assert_int_eq(finished, 0);
+	later.state = later.status = "sent";
+	ck_assert_int_eq(queue_record(db, "AAAAAAAAAAAAAAA1", &later, 1,
+	    T0 + 30, &finished), STORE_OK);
+	ck_assert_int_eq(finished, 1);
+	ck_assert_int_eq(summary_diff(), 0);
+	/* hold and release from the panel, carried out by the relay */
+	ck_assert_int_eq(qview_msg_command(db, &actor_cli, "a.example",
+	    "AAAAAAAAAAAAAAA2", "hold"), STORE_OK);
+	apply_commands();
+	ck_assert_int_eq(scalar("SELECT held FROM queue_domain WHERE domain = "
+	    "'a.example'"), 1);
+	ck_assert_int_eq(summary_diff(), 0);
+	ck_assert_int_eq(qview_msg_command(db, &actor_cli, "a.example",
+	    "AAAAAAAAAAAAAAA2", "release"), STORE_OK);
+	apply_commands();
+	ck_assert_int_eq(summary_diff(), 0);
+	/* delete from the panel: the domain's last message, so no row */
+	ck_assert_int_eq(qview_msg_command(db, &alice, "a.example",
+	    "AAAAAAAAAAAAAAA2", "delete"), STORE_OK);
+	apply_commands();
+	ck_assert_int_eq(scalar("SELECT count(*) FROM queue_domain WHERE "
+	    "domain = 'a.example'"), 0);
+	ck_assert_int_eq(summary_diff(), 0);
+	ck_assert_int_eq(qview_domain(db, &alice, "a.example", &d), STORE_OK);
+	ck_assert_int_eq(d.nmsg + d.bytes + d.held + d.oldest, 0);
+	/* expiry */
+	ck_assert_int_eq(queue_expired(db, "mx.test", T0 + 15 * 86400,
+	    expire_one, NULL), STORE_OK);
+	ck_assert_int_eq(scalar("SELECT count(*) FROM queue_message"), 0);
+	ck_assert_int_eq(scalar("SELECT count(*) FROM queue_domain"), 0);
+	/* any other change of domain, size or held */
+	add_msg("DDDDDDDDDDDDDDD1", "a.example", "", 10, T0, "u@a.example",
+	    NULL);
+	add_msg("DDDDDDDDDDDDDDD2", "a.example", "", 20, T0, "u@a.example",
+	    NULL);
+	exec("UPDATE queue_message SET domain = 'b.example', size = 25, held = "
+	    "1 WHERE id = 'DDDDDDDDDDDDDDD1'");
+	exec("UPDATE queue_message SET size = size + 1, held = 1");
+	ck_assert_int_eq(summary_diff(), 0);
+	ck_assert_int_eq(qview_domain(db, &bob, "b.example", &d), STORE_OK);
+	ck_assert_int_eq(d.nmsg, 1);
+	ck_assert_int_eq(d.bytes, 26);
+	ck_assert_int_eq(d.held, 1);
+	ck_assert_int_eq(d.oldest, T0);
+	ck_assert_int_eq(d.first_expiry, T0 + 14 * 86400);
+	exec("DELETE FROM queue_message");
+	ck_assert_int_eq(scalar("SELECT count(*) FROM queue_domain"), 0);
+}
+END_TEST
+
+/* Does the database at path, migrated to version v, have queue_domain? */
+static int
+has_summary(const char *path, int v)
+{
+	char err[DB_ERR_MAX];
+	struct db *d = db_open(path, 1, err);
+	sqlite3_stmt *st;
+	int rc;
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(db_migrate(d, v), 0);
+	st = db_prepare(d, "SELECT count(*) FROM sqlite_master WHERE name = "
+	    "'queue_domain'", "");
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(db_step(d, st), 1);
+	rc = sqlite3_column_int(st, 0);
+	db_done(d, st);
+	db_close(d);
+	return rc;
+}
+
+/* The migration that brings queue_domain sums the queue it finds. */
+START_TEST(summary_migration)
+{
+	char path[300], err[DB_ERR_MAX];
+	struct db *old;
+	int v;
+
+	snprintf(path, sizeof(path), "%s/probe.db", tmpdir);
+	for (v = 1; v <= db_schema_version() && !has_summary(path, v); v++)
+		;
+	ck_assert_int_le(v, db_schema_version());
+	snprintf(path, sizeof(path), "%s/old.db", tmpdir);
+	old = db_open(path, 1, err);
+	ck_assert_ptr_nonnull(old);
+	ck_assert_int_eq(db_migrate(old, v - 1), 0);
+	ck_assert_int_eq(db_exec(old, "INSERT INTO queue_message (id, node, "
+	    "domain, sender, size, arrival, expires, held) VALUES "
+	    "('M1', 'n', 'a.example', '', 10, 1, 9, 0), "
+	    "('M2', 'n', 'a.example', '', 20, 2, 8, 1), "
+	    "('M3', 'n', 'b.example', '', 40, 3, 7, 0)"), 0);
+	ck_assert_int_eq(db_migrate(old, db_schema_version()), 0);
+	db_close(old);
+	db_close(db);
+	db = db_open(path, 1, err);
+	ck_assert_ptr_nonnull(db);
+	ck_assert_int_eq(summary_diff(), 0);
+	ck_assert_int_eq(scalar("SELECT messages * 10000 + bytes * 10 + held "
+	    "FROM queue_domain WHERE domain = 'a.example'"), 20301);
+	ck_assert_int_eq(scalar("SELECT messages * 10000 + bytes * 10 + held "
+	    "FROM queue_domain WHERE domain = 'b.example'"), 10400);
+}
+END_TEST
+
+static void
+add_many(void)
+{
+	exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+	    "WHERE i < 400) INSERT INTO queue_message (id, node, domain, "
+	    "sender, size, arrival, expires, held) SELECT printf('BIG%013d', "
+	    "i), 'mx.test', 'b.example', '', 1, i, i + 9, i = 400 FROM n");
+	exec("INSERT INTO queue_recipient (message_id, address, state, "
+	    "next_attempt) SELECT id, 'r@b.example', CASE WHEN arrival = 399 "
+	    "THEN 'sent' ELSE 'queued' END, 5000 - arrival FROM queue_message "
+	    "WHERE id LIKE 'BIG%'");
+}
+
+/* The earliest next attempt is exact for a small and for a large queue
+ * (the two ways store_qview finds it). */
+START_TEST(next_attempt_both_ways)
+{
+	const char *fresh = "SELECT min(r.next_attempt) FROM queue_message m "
+	    "JOIN queue_recipient r ON r.message_id = m.id WHERE m.domain = "
+	    "'b.example' AND m.held = 0 AND r.state = 'queued'";
+	struct qview_dom d;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		/* then 400 more; the earliest held, the next one's recipient
+		 * sent */
+		if (i == 1)
+			add_many();
+		ck_assert_int_eq(qview_domain(db, &bob, "b.example", &d),
+		    STORE_OK);
+		ck_assert_int_eq(d.next_attempt, scalar(fresh));
+	}
+	ck_assert_int_gt(scalar("SELECT messages FROM queue_domain WHERE "
+	    "domain = 'b.example'"), 256);
+	ck_assert_int_eq(d.next_attempt, 5000 - 398);
+	ck_assert_int_eq(summary_diff(), 0);
 }
 END_TEST
 
@@ -441,6 +649,9 @@ main(void)
 	tcase_add_test(tc, counting_and_history);
 	tcase_add_test(tc, counting_group_commit);
 	tcase_add_test(tc, actions);
+	tcase_add_test(tc, summary_exact);
+	tcase_add_test(tc, summary_migration);
+	tcase_add_test(tc, next_attempt_both_ways);
 	tcase_add_test(tc, notice_life_cycle);
 	tcase_add_test(tc, notices_switched_off);
 	tcase_add_test(tc, headers_from_spool);

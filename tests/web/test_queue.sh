@@ -100,6 +100,7 @@ failed() {	# every queued recipient of domain $1 has a reason
 wait_for 20 failed shop.test && wait_for 20 failed bobs.test &&
     ok "the relay tried, failed and recorded why" ||
     not_ok "the relay tried, failed and recorded why"
+check "queue_domain sums the relay's inserts exactly" queue_summary_exact "$DB"
 
 web_get alice o1 /queue
 expect o1 200 "alice's overview"
@@ -279,6 +280,19 @@ web_get root a1 '/queue?customer=alice'
 has a1 'data-domain="shop.test"' "admin filtered by customer: alice's domain"
 hasnt a1 'data-domain="bobs.test"' "... not bob's"
 has a1 '<td data-label="Owner">alice</td>' "... with the owner"
+# The totals of the overview are the record counts triggers keep
+# (backupmx_count): each view's summary against a fresh count.
+ndom() { q "SELECT count(*) FROM backupmx b JOIN account a ON a.id =
+    b.owner_id WHERE a.name LIKE '$1'"; }
+summary_says() {	# NAME COUNT: "N domain(s)." or "Domains 1–25 of N."
+	grep -E -q "id=\"q-summary\">($2 domains?\.|Domains [0-9]+–[0-9]+ of $2\.)<" "$T/$1.b"
+}
+check "admin filtered by customer: the summary counts alice's $(ndom alice) records" \
+    summary_says a1 "$(ndom alice)"
+web_get root a0 '/queue'
+check "admin, all: the summary counts all $(ndom %) records" summary_says a0 "$(ndom %)"
+web_get bob b0 '/queue'
+check "bob: the summary counts his $(ndom bob) records" summary_says b0 "$(ndom bob)"
 web_get root a2 '/queue?queued=1'
 has a2 'data-domain="bobs.test"' "admin, queued only: every domain with mail"
 web_get root m2 "/queue/shop.test/$id2"
@@ -288,6 +302,9 @@ expect h1 303 "hold"
 held() { [ "$(q "SELECT held FROM queue_message WHERE id = '$id2'")" = "$1" ]; }
 wait_for 10 held 1 && ok "... the relay holds the message" ||
     not_ok "... the relay holds the message"
+check "... queue_domain counts it held" test "$(q "SELECT held FROM
+    queue_domain WHERE domain = 'shop.test'")" = 1
+check "... and stays exact" queue_summary_exact "$DB"
 web_get root m3 "/queue/shop.test/$id2"
 has m3 'not delivered until released' "... the message page says so"
 has m3 "/queue/shop.test/$id2/release\"" "... and offers release"
@@ -296,6 +313,7 @@ check "... audited" test "$(q "SELECT count(*) FROM audit_log WHERE
 web_post root h2 "/queue/shop.test/$id2/release"
 wait_for 10 held 0 && ok "release: the relay releases it" ||
     not_ok "release: the relay releases it"
+check "... queue_domain exact after release" queue_summary_exact "$DB"
 
 # --- delete -----------------------------------------------------------------
 
@@ -308,6 +326,7 @@ gone() { [ "$(q "SELECT count(*) FROM queue_message WHERE id = '$id3'")" = 0 ]; 
 wait_for 10 gone && ok "... the relay removes the message" ||
     not_ok "... the relay removes the message"
 check "... and its spool file" test ! -e "$T/spool/queue/$id3"
+check "... queue_domain exact after the delete" queue_summary_exact "$DB"
 check "... audited" test "$(q "SELECT count(*) FROM audit_log WHERE
     action = 'queue.delete' AND object = '$id3' AND actor = 'alice'")" = 1
 
@@ -356,6 +375,9 @@ web_post root h4 "/queue/shop.test/$id2/release"
 empty() { [ "$(q "SELECT count(*) FROM queue_message WHERE domain = 'shop.test'")" = 0 ]; }
 wait_for 30 empty && ok "released, it is delivered too: the queue is empty" ||
     not_ok "released, it is delivered too: the queue is empty"
+check "... the domain's queue_domain row went with its last message" \
+    test "$(q "SELECT count(*) FROM queue_domain WHERE domain = 'shop.test'")" = 0
+check "... queue_domain exact after the deliveries" queue_summary_exact "$DB"
 check "the fake primary has both messages" \
     test "$(ls "$T"/primary/*.eml 2>/dev/null | wc -l)" = 2
 grep -h -o '"to": \[[^]]*\]' "$T"/primary/*.json 2>/dev/null | sort |
@@ -389,6 +411,7 @@ q "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30)
     strftime('%s', 'now') + 86400, 1 FROM n;
     INSERT INTO queue_recipient (message_id, address, next_attempt)
     SELECT id, 'pg@shop.test', 0 FROM queue_message WHERE id LIKE 'PAGE%';"
+check "queue_domain exact after a bulk insert" queue_summary_exact "$DB"
 web_get alice pg1 /queue/shop.test
 check "paging: 25 messages on the first page" \
     test "$(grep -c 'data-id=' "$T/pg1.b")" = 25
