@@ -53,60 +53,21 @@ pbmx_db(struct req *r)
 	return db;
 }
 
-/* v (0 <= v < 10^width) as width decimal digits, zero-padded. */
-static void
-pbmx_digits(char *out, long long v, int width)
-{
-	while (width-- > 0) {
-		out[width] = (char)('0' + v % 10);
-		v /= 10;
-	}
-}
-
 /*
  * "2026-11-29 02:12", UTC, for key: the template shows it with " UTC" and
- * as <time datetime="...Z">.  Days to a civil date by arithmetic (Howard
- * Hinnant's algorithm): glibc's gmtime_r() takes a process-wide lock,
- * and a list page formats fifty times.
+ * as <time datetime="...Z">.
  */
 static void
 pbmx_set_time(struct tpl *d, const char *key, int64_t t)
 {
-	int64_t days = t / 86400, secs = t % 86400, z, era, doe, yoe, doy, mp;
-	long long y, m, dd;
-	char buf[48];
+	char iso[48];
 
-	if (secs < 0) {
-		secs += 86400;
-		days--;
+	util_iso8601(t, iso, sizeof(iso));
+	if (iso[10] == 'T') {	/* "2026-11-29T02:12:07Z" -> "2026-11-29 02:12" */
+		iso[10] = ' ';
+		iso[16] = '\0';
 	}
-	z = days + 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	dd = doy - (153 * mp + 2) / 5 + 1;
-	m = mp < 10 ? mp + 3 : mp - 9;
-	y = yoe + era * 400 + (m <= 2);
-	if (y < 0 || y > 9999) {
-		snprintf(buf, sizeof(buf), "%lld-%02lld-%02lld", y, m, dd);
-		tpl_set(d, key, buf);
-		return;
-	}
-	/* "YYYY-MM-DD hh:mm" by hand: two of these per list row, and
-	 * snprintf was most of their cost. */
-	pbmx_digits(buf, y, 4);
-	buf[4] = '-';
-	pbmx_digits(buf + 5, m, 2);
-	buf[7] = '-';
-	pbmx_digits(buf + 8, dd, 2);
-	buf[10] = ' ';
-	pbmx_digits(buf + 11, secs / 3600, 2);
-	buf[13] = ':';
-	pbmx_digits(buf + 14, secs / 60 % 60, 2);
-	buf[16] = '\0';
-	tpl_set(d, key, buf);
+	tpl_set(d, key, iso);
 }
 
 /* The domain in both forms: IDN, and DOMAIN (A-label) when it differs. */

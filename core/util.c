@@ -169,14 +169,70 @@ util_now(void)
 	return (int64_t)time(NULL);
 }
 
+/*
+ * Days since 1970-01-01 to a civil date by arithmetic (Howard Hinnant's
+ * days_from_civil inverse): no gmtime_r(), which takes glibc's process-wide
+ * time zone lock, on pages that format a time per table row.
+ */
+void
+util_civil(int64_t t, struct util_civil *c)
+{
+	int64_t days = t / 86400, secs = t % 86400, z, era, doe, yoe, doy, mp;
+
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	c->day = (int)(doy - (153 * mp + 2) / 5 + 1);
+	c->month = (int)(mp < 10 ? mp + 3 : mp - 9);
+	c->year = yoe + era * 400 + (c->month <= 2);
+	c->hour = (int)(secs / 3600);
+	c->min = (int)(secs / 60 % 60);
+	c->sec = (int)(secs % 60);
+}
+
+void
+util_digits(char *out, int64_t v, int width)
+{
+	while (width-- > 0) {
+		out[width] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 char *
 util_iso8601(int64_t t, char *buf, size_t bufsz)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
+	struct util_civil c;
+	char s[21];
 
-	gmtime_r(&tt, &tm);
-	strftime(buf, bufsz, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	util_civil(t, &c);
+	if (c.year < 0 || c.year > 9999) {
+		snprintf(buf, bufsz, "%lld-%02d-%02dT%02d:%02d:%02dZ",
+		    (long long)c.year, c.month, c.day, c.hour, c.min, c.sec);
+		return buf;
+	}
+	/* Digits by hand: this runs for every time a page shows. */
+	util_digits(s, c.year, 4);
+	s[4] = '-';
+	util_digits(s + 5, c.month, 2);
+	s[7] = '-';
+	util_digits(s + 8, c.day, 2);
+	s[10] = 'T';
+	util_digits(s + 11, c.hour, 2);
+	s[13] = ':';
+	util_digits(s + 14, c.min, 2);
+	s[16] = ':';
+	util_digits(s + 17, c.sec, 2);
+	s[19] = 'Z';
+	s[20] = '\0';
+	util_strlcpy(buf, s, bufsz);
 	return buf;
 }
 

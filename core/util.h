@@ -43,6 +43,14 @@ char	*util_read_file(const char *path, size_t max, size_t *len);
 int64_t	 util_now(void);
 /* "2026-11-29T01:17:15Z" into buf (at least 21 bytes). */
 char	*util_iso8601(int64_t t, char *buf, size_t bufsz);
+/* A UTC time's calendar fields (proleptic Gregorian, any year). */
+struct util_civil {
+	int64_t	year;
+	int	month, day, hour, min, sec;	/* 1-12, 1-31, 0-23, ... */
+};
+void	 util_civil(int64_t t, struct util_civil *);
+/* v (0 <= v < 10^width) as width decimal digits, zero-padded, no NUL. */
+void	 util_digits(char *out, int64_t v, int width);
 
 /* Copy with truncation, always NUL-terminated; returns strlen(src). */
 size_t	 util_strlcpy(char *dst, const char *src, size_t dstsz);

@@ -315,24 +315,14 @@ zone_rec_conflict(const char *zone, const struct zone_rec *rec,
 
 /* --- serials -------------------------------------------------------------- */
 
-/* YYYYMMDD of a UTC time (civil date by arithmetic, no locks). */
+/* YYYYMMDD of a UTC time. */
 static int64_t
 zone_yyyymmdd(int64_t t)
 {
-	int64_t days = t / 86400, z, era, doe, yoe, doy, mp, d, m, y;
+	struct util_civil c;
 
-	if (t % 86400 < 0)
-		days--;
-	z = days + 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = doy - (153 * mp + 2) / 5 + 1;
-	m = mp < 10 ? mp + 3 : mp - 9;
-	y = yoe + era * 400 + (m <= 2);
-	return y * 10000 + m * 100 + d;
+	util_civil(t, &c);
+	return c.year * 10000 + c.month * 100 + c.day;
 }
 
 int64_t

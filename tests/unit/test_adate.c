@@ -2,14 +2,19 @@
  * test_adate — the AutoDNS date formats (core/adate.c): golden strings
  * for formatting, every accepted input form of the parser with zone
  * offsets and fractions, boundary dates (leap days, end of month, the
- * epoch), and the inputs it must refuse.
+ * epoch), and the inputs it must refuse.  Also the panel's own
+ * formatter (util_iso8601, util_civil in core/util.c), which works the
+ * calendar out by arithmetic: it must agree with glibc's gmtime_r() and
+ * strftime() second for second across centuries and before the epoch.
  */
 #include <check.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "adate.h"
+#include "util.h"
 
 START_TEST(format_golden)
 {
@@ -101,6 +106,42 @@ START_TEST(round_trip)
 }
 END_TEST
 
+START_TEST(iso8601_against_libc)
+{
+	char mine[32], libc[32];
+	struct util_civil c;
+	struct tm tm;
+	time_t tt;
+	int64_t t;
+
+	/* 1600 to 2400 in steps of 3 days 1 h 2 min 7 s: the steps walk
+	 * through every hour and day of the month, leap and century years,
+	 * negative times (96,000 points). */
+	for (t = -11676096000LL; t < 13569465600LL; t += 3 * 86400 + 3727) {
+		tt = (time_t)t;
+		ck_assert_ptr_nonnull(gmtime_r(&tt, &tm));
+		strftime(libc, sizeof(libc), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		util_iso8601(t, mine, sizeof(mine));
+		ck_assert_msg(strcmp(mine, libc) == 0, "%lld: %s, libc %s",
+		    (long long)t, mine, libc);
+		util_civil(t, &c);
+		ck_assert_int_eq(c.year, tm.tm_year + 1900);
+		ck_assert_int_eq(c.sec, tm.tm_sec);
+	}
+	/* Edges: the epoch, the second before it, leap days. */
+	ck_assert_str_eq(util_iso8601(0, mine, sizeof(mine)),
+	    "1970-01-01T00:00:00Z");
+	ck_assert_str_eq(util_iso8601(-1, mine, sizeof(mine)),
+	    "1969-12-31T23:59:59Z");
+	ck_assert_str_eq(util_iso8601(951782400, mine, sizeof(mine)),
+	    "2000-02-29T00:00:00Z");
+	ck_assert_str_eq(util_iso8601(4107542399LL, mine, sizeof(mine)),
+	    "2100-02-28T23:59:59Z");
+	/* A short buffer gets a truncated, terminated string. */
+	ck_assert_str_eq(util_iso8601(0, mine, 5), "1970");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -113,6 +154,7 @@ main(void)
 	tcase_add_test(tc, parse_forms);
 	tcase_add_test(tc, parse_refuses);
 	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, iso8601_against_libc);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -110,6 +110,19 @@ hasnt o1 'owner.test' "... nor anybody else's"
 grep -A3 'data-domain="shop.test"' "$T/o1.b" | grep -q 'q-nmsg">3' &&
     ok "... with 3 messages queued" || not_ok "... with 3 messages queued"
 has o1 'q-down">unreachable' "... and the primary unreachable"
+# Size and age as the page writes them by hand (cgi-bin/page_queue.c):
+# the same figures worked out here from the database.
+human_bytes() { awk -v n="$1" 'BEGIN {
+	u = n >= 999950 ? 1000000 : n >= 1000 ? 1000 : 1
+	if (u == 1) { printf "%d bytes", n; exit }
+	t = int((n * 10 + u / 2) / u)
+	printf "%d.%d %s", int(t / 10), t % 10, u == 1000 ? "kB" : "MB" }'; }
+want=$(human_bytes "$(q "SELECT sum(size) FROM queue_message WHERE domain = 'shop.test'")")
+grep -A6 'data-domain="shop.test"' "$T/o1.b" | grep -q "data-label=\"Size\" class=\"bmx-num\">$want<" &&
+    ok "... the size of its queue: $want" || not_ok "... the size of its queue: want $want"
+grep -A8 'data-domain="shop.test"' "$T/o1.b" | grep -E -q 'data-label="Oldest">[0-9]+ (s|min)<' &&
+    ok "... the age of its oldest message in seconds or minutes" ||
+    not_ok "... the age of its oldest message"
 has o1 'next check' "... with the time of the next check"
 has o1 '<a href="/queue" aria-current="page">Queue</a>' \
     "the nav has Queue, marked current"
