@@ -29,7 +29,7 @@ worker_db_open(struct worker *w, const struct stat *st)
 {
 	char err[DB_ERR_MAX];
 
-	if ((w->db = db_open(w->cf->db, 0, err)) == NULL)
+	if ((w->db = db_open_private(w->cf->db, err)) == NULL)
 		return worker_db_fail(w, err);
 	if (db_check_version(w->db) == -1) {
 		util_strlcpy(err, db_error(w->db), sizeof(err));

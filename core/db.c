@@ -75,18 +75,15 @@ db_exec(struct db *db, const char *sql)
 	return 0;
 }
 
-struct db *
-db_open(const char *path, int create, char *err)
+static struct db *
+db_open_flags(const char *path, int flags, char *err)
 {
 	struct db *db;
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
 
 	if ((db = calloc(1, sizeof(*db))) == NULL) {
 		snprintf(err, DB_ERR_MAX, "out of memory");
 		return NULL;
 	}
-	if (create)
-		flags |= SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
 		snprintf(err, DB_ERR_MAX, "%.60s: %.180s", path,
 		    db->h ? sqlite3_errmsg(db->h) : "cannot open");
@@ -103,9 +100,23 @@ db_open(const char *path, int create, char *err)
 		db_close(db);
 		return NULL;
 	}
-	if (create)
+	if (flags & SQLITE_OPEN_CREATE)
 		chmod(path, 0640);	/* never world-readable */
 	return db;
+}
+
+struct db *
+db_open(const char *path, int create, char *err)
+{
+	return db_open_flags(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX |
+	    (create ? SQLITE_OPEN_CREATE : 0), err);
+}
+
+struct db *
+db_open_private(const char *path, char *err)
+{
+	return db_open_flags(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	    err);
 }
 
 struct db *

@@ -45,6 +45,13 @@ int	 db_schema_version(void);
  * NULL, with the reason in err (DB_ERR_MAX).  Does not migrate.
  */
 struct db *db_open(const char *path, int create, char *err);
+/*
+ * The same for a connection that only ever one thread uses (a panel
+ * worker's): SQLite then skips its per-call connection mutex, which a
+ * list page took some 300 times.  A struct db is never safe to share
+ * between threads at once anyway (its statement cache is not locked).
+ */
+struct db *db_open_private(const char *path, char *err);
 struct db *db_close(struct db *);
 
 /* Bring the schema to target (db_schema_version() for "latest"). */
