@@ -330,7 +330,7 @@ CREATE TABLE queue_domain (
 	messages	INTEGER NOT NULL,
 	bytes		INTEGER NOT NULL,
 	held		INTEGER NOT NULL	-- messages on hold
-);
+) WITHOUT ROWID;	-- one B-tree search per lookup, not two
 INSERT INTO queue_domain (domain, messages, bytes, held)
 SELECT domain, count(*), sum(size), sum(held) FROM queue_message
 GROUP BY domain;

@@ -21,10 +21,11 @@
 /* The columns bmx_row_read() expects, in its order. */
 #define BMX_COLS "b.id, b.domain, b.idn, b.active, b.created, b.updated, " \
 	"o.name, u.name, b.delivery_host, b.recipient_policy, b.only_when_down"
-/* The same for a list page, which shows no updater: NULL, and no join. */
-#define BMX_LIST_COLS "b.id, b.domain, b.idn, b.active, b.created, " \
-	"b.updated, o.name, NULL, b.delivery_host, b.recipient_policy, " \
-	"b.only_when_down"
+/* The same for a list page, which shows no updater (NULL, no join), and
+ * the owner only to an admin (a customer's page has NULL, no join). */
+#define BMX_LIST_COLS(owner) "b.id, b.domain, b.idn, b.active, " \
+	"b.created, b.updated, " owner ", NULL, b.delivery_host, " \
+	"b.recipient_policy, b.only_when_down"
 #define BMX_FROM " FROM backupmx b JOIN account o ON o.id = b.owner_id " \
 	"LEFT JOIN account u ON u.id = b.updater_id "
 /* Messages queued for the domain, from the summary the triggers of
@@ -293,15 +294,20 @@ bmx_page_sql(char *sql, size_t sqlsz, const struct actor *who,
 
 	bmx_where(where, sizeof(where), who, like);
 	bmx_total_sql(total, sizeof(total), who, like);
-	snprintf(sql, sqlsz, "SELECT " BMX_LIST_COLS ", " BMX_QUEUED ", (SELECT "
-	    "count(*) FROM backupmx_recipient r WHERE r.backupmx_id = b.id), "
+	/* Only what the page shows: the list's count only for a list, the
+	 * owner's name only for an admin; every join is a B-tree search per
+	 * row. */
+	snprintf(sql, sqlsz, "SELECT %s, " BMX_QUEUED ", CASE WHEN "
+	    "b.recipient_policy = 'list' THEN (SELECT count(*) FROM "
+	    "backupmx_recipient r WHERE r.backupmx_id = b.id) ELSE 0 END, "
 	    "(%s) FROM (SELECT b.id AS id%s "
 	    "FROM backupmx b%s%s ORDER BY %s %s%s%s LIMIT :limit OFFSET "
-	    ":offset) p JOIN backupmx b ON b.id = p.id JOIN account o ON o.id "
-	    "= b.owner_id ORDER BY %s %s%s%s", total,
+	    ":offset) p JOIN backupmx b ON b.id = p.id%s ORDER BY %s %s%s%s",
+	    who->admin ? BMX_LIST_COLS("o.name") : BMX_LIST_COLS("NULL"), total,
 	    owner ? ", o.name AS owner" : "", owner ? " JOIN account o ON "
 	    "o.id = b.owner_id" : "", where, bmx_order_sql[q->sort], dir,
 	    dom ? "" : ", b.domain ", dom ? "" : dir,
+	    who->admin ? " JOIN account o ON o.id = b.owner_id" : "",
 	    owner ? "p.owner" : bmx_order_sql[q->sort], dir,
 	    dom ? "" : ", b.domain ", dom ? "" : dir);
 }
