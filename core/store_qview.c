@@ -248,9 +248,9 @@ qview_domain(struct db *db, const struct actor *who, const char *domain,
  * A page of a domain's messages: first the page's rows alone, in order,
  * through the domain's index (arrival order straight from it; size from
  * it too when nothing is filtered; sender sorted from the rows); then
- * those rows' recipients in one join.  The latest error is the one of
- * the recipient tried last: its time, zero-padded, prefixes the error so
- * that max() picks it.
+ * those rows joined to their recipients, one row per recipient, which
+ * qv_msg_read() folds into one message each.  (SQLite grouping them
+ * needed two temporary B-trees and cost twice the join.)
  */
 #define QV_MSG_WHERE "FROM queue_message m WHERE m.domain = ?1 AND (?2 IS " \
 	"NULL OR instr(lower(m.sender), lower(?2)) > 0) AND (?3 IS NULL OR " \
@@ -259,15 +259,12 @@ qview_domain(struct db *db, const struct actor *who, const char *domain,
 #define QV_MSG_ALL "FROM queue_message m WHERE m.domain = ?1 AND ?2 IS " \
 	"NULL AND ?3 IS NULL "
 #define QV_MSG_SQL(where, order) "SELECT m.id, m.sender, m.size, " \
-	"m.arrival, m.expires, m.held, group_concat(r.address || ' ' || " \
-	"r.state, char(10)), max(r.attempts), min(CASE WHEN r.state = " \
-	"'queued' THEN r.next_attempt END), substr(max(CASE WHEN " \
-	"r.last_error IS NOT NULL THEN printf('%020d', " \
-	"coalesce(r.last_attempt, 0)) || r.last_error END), 21) FROM " \
+	"m.arrival, m.expires, m.held, r.address, r.state, r.attempts, " \
+	"r.next_attempt, coalesce(r.last_attempt, 0), r.last_error FROM " \
 	"(SELECT m.rowid AS rid " where "ORDER BY " order ", m.id LIMIT ?4 " \
 	"OFFSET ?5) p JOIN queue_message m ON m.rowid = p.rid LEFT JOIN " \
-	"queue_recipient r ON r.message_id = m.id GROUP BY p.rid ORDER BY " \
-	order ", m.id"
+	"queue_recipient r ON r.message_id = m.id ORDER BY " order ", m.id, " \
+	"r.id"
 #define QV_MSG_SORTS(where) { \
 	{ QV_MSG_SQL(where, "m.arrival"), \
 	    QV_MSG_SQL(where, "m.arrival DESC") }, \
@@ -280,8 +277,9 @@ static const char *const qv_msg_sql[2][3][2] = {
 	QV_MSG_SORTS(QV_MSG_WHERE),
 };
 
-static int
-qv_msg_row(sqlite3_stmt *st, struct qview_msg *m)
+/* The message's own columns, from its first row. */
+static void
+qv_msg_head(sqlite3_stmt *st, struct qview_msg *m)
 {
 	memset(m, 0, sizeof(*m));
 	util_strlcpy(m->id, db_text(st, 0), sizeof(m->id));
@@ -290,11 +288,82 @@ qv_msg_row(sqlite3_stmt *st, struct qview_msg *m)
 	m->arrival = qv_i64(st, 3);
 	m->expires = qv_i64(st, 4);
 	m->held = sqlite3_column_int(st, 5);
-	m->attempts = sqlite3_column_int(st, 7);
-	m->next_attempt = qv_i64(st, 8);
-	m->rcpts = strdup(db_text(st, 6));
-	m->last_error = strdup(db_text(st, 9));
-	return m->rcpts != NULL && m->last_error != NULL ? 0 : -1;
+}
+
+/*
+ * Fold one recipient row into m: "address state" lines, the most
+ * attempts, the earliest next attempt of a recipient still queued, and
+ * the error of the recipient tried last (on a tie, the greater text).
+ * *last is the time of the error kept so far.
+ */
+static void
+qv_msg_rcpt(sqlite3_stmt *st, struct qview_msg *m, struct sbuf *rcpts,
+    struct sbuf *err, int64_t *last, int *has_err)
+{
+	const char *state = db_text(st, 7), *e;
+	int64_t next = qv_i64(st, 9), at = qv_i64(st, 10);
+
+	if (sqlite3_column_type(st, 6) == SQLITE_NULL)
+		return;		/* a message without recipients */
+	if (rcpts->len > 0)
+		sbuf_add(rcpts, "\n", 1);
+	sbuf_puts(rcpts, db_text(st, 6));
+	sbuf_add(rcpts, " ", 1);
+	sbuf_puts(rcpts, state);
+	if (sqlite3_column_int(st, 8) > m->attempts)
+		m->attempts = sqlite3_column_int(st, 8);
+	if (strcmp(state, "queued") == 0 && (m->next_attempt == 0 ||
+	    next < m->next_attempt))
+		m->next_attempt = next;
+	if (sqlite3_column_type(st, 11) == SQLITE_NULL)
+		return;
+	e = db_text(st, 11);
+	if (!*has_err || at > *last || (at == *last &&
+	    strcmp(e, err->buf != NULL ? err->buf : "") > 0)) {
+		err->len = 0;
+		sbuf_puts(err, e);
+		*last = at;
+		*has_err = 1;
+	}
+}
+
+/* Fill v (room for max) from st's rows; -1 on a failed step or memory. */
+static int
+qv_msg_read(struct db *db, sqlite3_stmt *st, struct qview_msg *v,
+    size_t max, size_t *n)
+{
+	struct sbuf rcpts, err;
+	struct qview_msg *m = NULL;
+	int64_t last = 0;
+	int rc, has_err = 0;
+
+	sbuf_init(&rcpts);
+	sbuf_init(&err);
+	while ((rc = db_step(db, st)) == 1) {
+		if (m == NULL || strcmp(m->id, db_text(st, 0)) != 0) {
+			if (m != NULL) {
+				m->rcpts = sbuf_finish(&rcpts);
+				m->last_error = sbuf_finish(&err);
+			}
+			if (*n == max) {
+				db_done(db, st);
+				rc = -1;
+				break;
+			}
+			m = &v[(*n)++];
+			qv_msg_head(st, m);
+			last = 0;
+			has_err = 0;
+		}
+		qv_msg_rcpt(st, m, &rcpts, &err, &last, &has_err);
+	}
+	if (m != NULL && m->rcpts == NULL) {
+		m->rcpts = sbuf_finish(&rcpts);
+		m->last_error = sbuf_finish(&err);
+	}
+	free(sbuf_finish(&rcpts));
+	free(sbuf_finish(&err));
+	return rc == -1 ? -1 : 0;
 }
 
 static int
@@ -323,7 +392,6 @@ qview_messages(struct db *db, struct qview_msgq *q, struct qview_msg **list,
 	struct qview_msg *v;
 	sqlite3_stmt *st;
 	int64_t pages;
-	int rc;
 
 	*list = NULL;
 	*n = 0;
@@ -344,15 +412,7 @@ qview_messages(struct db *db, struct qview_msgq *q, struct qview_msg **list,
 		free(v);
 		return STORE_ERROR;
 	}
-	while ((rc = db_step(db, st)) == 1) {
-		if (*n == (size_t)q->per_page ||
-		    qv_msg_row(st, &v[(*n)++]) == -1) {
-			db_done(db, st);
-			rc = -1;
-			break;
-		}
-	}
-	if (rc == -1) {
+	if (qv_msg_read(db, st, v, (size_t)q->per_page, n) == -1) {
 		qview_messages_free(v, *n);
 		*n = 0;
 		return STORE_ERROR;

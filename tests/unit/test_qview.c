@@ -224,6 +224,48 @@ START_TEST(messages_sort_filter_page)
 }
 END_TEST
 
+/* A page's rows come one per recipient and are folded into messages in
+ * C: recipients in their order, the most attempts, the earliest next
+ * attempt of a queued one, the error of the one tried last (the greater
+ * text on a tie); a page of two messages still has all the recipients
+ * of its second. */
+START_TEST(messages_fold_recipients)
+{
+	struct qview_msgq q = { "a.example", NULL, NULL, QVIEW_SORT_ARRIVAL, 0,
+	    1, 50 };
+	struct qview_msg *v;
+	int64_t total;
+	size_t n;
+
+	exec("INSERT INTO queue_recipient (message_id, address, state, "
+	    "attempts, next_attempt, last_attempt, last_error) VALUES "
+	    "('AAAAAAAAAAAAAAA1', 'u9@a.example', 'queued', 5, 400, 30, 'c')");
+	exec("UPDATE queue_recipient SET attempts = 2, next_attempt = 300, "
+	    "last_attempt = 30, last_error = 'd' WHERE address = 'u1@a.example'");
+	exec("UPDATE queue_recipient SET state = 'sent', attempts = 7, "
+	    "next_attempt = 100, last_attempt = 10, last_error = 'z' WHERE "
+	    "address = 'u2@a.example'");
+	ck_assert_int_eq(qview_messages(db, &q, &v, &n, &total), STORE_OK);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(v[1].id, "AAAAAAAAAAAAAAA1");
+	ck_assert_str_eq(v[1].rcpts, "u1@a.example queued\nu2@a.example sent\n"
+	    "u9@a.example queued");
+	ck_assert_int_eq(v[1].attempts, 7);
+	ck_assert_int_eq(v[1].next_attempt, 300);	/* u2's 100 is sent */
+	ck_assert_str_eq(v[1].last_error, "d");		/* 30 = 30: "d" > "c" */
+	ck_assert_str_eq(v[2].rcpts, "u3@a.example queued");
+	ck_assert_str_eq(v[2].last_error, "");
+	qview_messages_free(v, n);
+	q.per_page = 2;
+	ck_assert_int_eq(qview_messages(db, &q, &v, &n, &total), STORE_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(total, 3);
+	ck_assert_str_eq(v[1].rcpts, "u1@a.example queued\nu2@a.example sent\n"
+	    "u9@a.example queued");
+	qview_messages_free(v, n);
+}
+END_TEST
+
 START_TEST(counting_and_history)
 {
 	struct queue_result r = { "u1@a.example", "sent", "sent", "2.0.0",
@@ -646,6 +688,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, overview_scoping);
 	tcase_add_test(tc, messages_sort_filter_page);
+	tcase_add_test(tc, messages_fold_recipients);
 	tcase_add_test(tc, counting_and_history);
 	tcase_add_test(tc, counting_group_commit);
 	tcase_add_test(tc, actions);
