@@ -524,15 +524,20 @@ pq_msg_row(struct tpl *table, const char *domain, const struct qview_msg *m,
 	tpl_set(row, "SENDER", m->sender[0] ? m->sender : "<> (null sender)");
 	pq_rcpt_list(row, m->rcpts);
 	tpl_set_int(row, "ATTEMPTS", m->attempts);
-	if (m->last_error[0] != '\0')
-		tpl_set(tpl_section(row, "ERROR"), "ERROR", m->last_error);
-	else
+	/* ERROR and NEXT are shown and read the row's values: a shown
+	 * section costs ctemplate far less than a new section row. */
+	if (m->last_error[0] != '\0') {
+		tpl_show(row, "ERROR");
+		tpl_set(row, "ERROR", m->last_error);
+	} else
 		tpl_show(row, "NO_ERROR");
 	if (m->held)
 		tpl_show(row, "HELD");
-	else if (m->next_attempt > 0)
-		pq_set_when(tpl_section(row, "NEXT"), "NEXT", m->next_attempt,
-		    now, PQ_T_ISO | PQ_T_REL);
+	else if (m->next_attempt > 0) {
+		tpl_show(row, "NEXT");
+		pq_set_when(row, "NEXT", m->next_attempt, now,
+		    PQ_T_ISO | PQ_T_REL);
+	}
 	pq_set_when(row, "EXPIRES", m->expires, now, PQ_T_ISO | PQ_T_REL);
 }
 
