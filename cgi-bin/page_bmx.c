@@ -63,7 +63,8 @@ pbmx_set_time(struct tpl *d, const char *key, int64_t t)
 	char iso[48];
 
 	util_iso8601(t, iso, sizeof(iso));
-	if (iso[10] == 'T') {	/* "2026-11-29T02:12:07Z" -> "2026-11-29 02:12" */
+	/* "2026-11-29T02:12:07Z" -> "2026-11-29 02:12" */
+	if (iso[10] == 'T') {
 		iso[10] = ' ';
 		iso[16] = '\0';
 	}

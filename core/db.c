@@ -108,8 +108,8 @@ db_open_flags(const char *path, int flags, char *err)
 struct db *
 db_open(const char *path, int create, char *err)
 {
-	return db_open_flags(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX |
-	    (create ? SQLITE_OPEN_CREATE : 0), err);
+	return db_open_flags(path, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0), err);
 }
 
 struct db *

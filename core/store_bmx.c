@@ -252,8 +252,8 @@ bmx_total_sql(char *sql, size_t sqlsz, const struct actor *who,
 
 	if (like == NULL) {
 		snprintf(sql, sqlsz, "SELECT coalesce((SELECT n FROM "
-		    "backupmx_count WHERE owner_id = %s), 0)", who->admin ? "0" :
-		    ":owner");
+		    "backupmx_count WHERE owner_id = %s), 0)",
+		    who->admin ? "0" : ":owner");
 		return;
 	}
 	bmx_where(where, sizeof(where), who, like);

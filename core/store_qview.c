@@ -75,9 +75,9 @@ const char *const qview_age_labels[QVIEW_AGE_BINS] = {
 	"LEFT JOIN account a ON a.id = b.owner_id " \
 	"LEFT JOIN destination d ON d.name = x.domain " \
 	"LEFT JOIN queue_total t ON t.domain = x.domain " \
-	"LEFT JOIN queue_command c ON c.id = (SELECT c2.id FROM queue_command " \
-	"c2 WHERE c2.arg = x.domain AND c2.verb = 'flush' ORDER BY " \
-	"c2.requested DESC LIMIT 1) ORDER BY x.domain"
+	"LEFT JOIN queue_command c ON c.id = (SELECT c2.id FROM " \
+	"queue_command c2 WHERE c2.arg = x.domain AND c2.verb = 'flush' " \
+	"ORDER BY c2.requested DESC LIMIT 1) ORDER BY x.domain"
 
 /*
  * One domain, ?1; with ?2, the earliest next attempt of its unheld mail:

@@ -127,7 +127,8 @@ session_lookup(struct db *db, const char *token, int64_t idle,
 	/* The account comes along: one statement per signed-in request. */
 	st = db_prepare(db, "SELECT s.id, s.csrf, s.created, s.last_seen, "
 	    ACCOUNT_COLS_OF("a.") " FROM session s JOIN account a ON a.id = "
-	    "s.account_id WHERE s.token_hash = ? AND a.disabled = 0", "s", hash);
+	    "s.account_id WHERE s.token_hash = ? AND a.disabled = 0", "s",
+	    hash);
 	if (st == NULL || (rc = db_step(db, st)) == -1)
 		return STORE_ERROR;
 	if (rc == 0)

@@ -105,7 +105,8 @@ tpl_name(const char *s)
 				    tpl_name_fill(n, s, len, h);
 			/* another thread took the slot meanwhile: compare */
 		}
-		if (n->hash == h && n->len == len && memcmp(n->text, s, len) == 0)
+		if (n->hash == h && n->len == len &&
+		    memcmp(n->text, s, len) == 0)
 			return &n->sts;
 	}
 	return NULL;

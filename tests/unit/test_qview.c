@@ -241,7 +241,8 @@ START_TEST(messages_fold_recipients)
 	    "attempts, next_attempt, last_attempt, last_error) VALUES "
 	    "('AAAAAAAAAAAAAAA1', 'u9@a.example', 'queued', 5, 400, 30, 'c')");
 	exec("UPDATE queue_recipient SET attempts = 2, next_attempt = 300, "
-	    "last_attempt = 30, last_error = 'd' WHERE address = 'u1@a.example'");
+	    "last_attempt = 30, last_error = 'd' WHERE address = "
+	    "'u1@a.example'");
 	exec("UPDATE queue_recipient SET state = 'sent', attempts = 7, "
 	    "next_attempt = 100, last_attempt = 10, last_error = 'z' WHERE "
 	    "address = 'u2@a.example'");
