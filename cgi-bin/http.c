@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "auth.h"
+#include "form.h"
 #include "http.h"
 #include "log.h"
 
@@ -163,6 +164,24 @@ http_req_free(struct req *r)
 	free(r->body);
 	sbuf_free(&r->headers);
 	r->cookie_buf = r->body = NULL;
+}
+
+int
+http_query(const struct req *r, const char *name, char *out, size_t outsz)
+{
+	struct form q;
+	const char *v;
+	int found = 0;
+
+	out[0] = '\0';
+	if (form_parse(&q, r->query, strlen(r->query), NULL) == -1)
+		return -1;
+	if ((v = form_get(&q, name)) != NULL) {
+		util_strlcpy(out, v, outsz);
+		found = 1;
+	}
+	form_free(&q);
+	return found;
 }
 
 const char *

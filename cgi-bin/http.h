@@ -83,6 +83,10 @@ int		 http_req_body(struct req *r);
 void		 http_req_free(struct req *r);
 
 /* The value of a cookie, or NULL. */
+/* The first value of name in the query string into out ("" when
+ * absent): 1 found, 0 absent, -1 a malformed query string. */
+int		 http_query(const struct req *r, const char *name, char *out,
+		    size_t outsz);
 const char	*http_cookie(const struct req *r, const char *name);
 
 /* Add a response header line; -1 (and nothing added) on a bad value. */

@@ -99,23 +99,6 @@ account_db(struct req *r)
 	return db;
 }
 
-/* The value of a query key into out ("" when absent); -1 when the
- * query string is malformed. */
-static int
-account_query(const struct req *r, const char *key, char *out, size_t outsz)
-{
-	struct form q;
-	const char *v;
-
-	out[0] = '\0';
-	if (form_parse(&q, r->query, strlen(r->query), NULL) == -1)
-		return -1;
-	if ((v = form_get(&q, key)) != NULL)
-		util_strlcpy(out, v, outsz);
-	form_free(&q);
-	return 0;
-}
-
 /* A page number 1..ADMIN_PAGE_MAX, or 0 for anything else. */
 static int64_t
 admin_page_num(const char *s)
@@ -137,7 +120,7 @@ admin_page_arg(struct req *r)
 	char v[32];
 	int64_t n;
 
-	if (account_query(r, "page", v, sizeof(v)) == 0 && v[0] == '\0')
+	if (http_query(r, "page", v, sizeof(v)) >= 0 && v[0] == '\0')
 		return 1;
 	if ((n = admin_page_num(v)) == 0) {
 		page_error(r, 400, "The page number must be a whole number "
@@ -238,7 +221,7 @@ account_get(struct req *r)
 	if (sess_require(r) == -1)
 		return;
 	memset(&av, 0, sizeof(av));
-	account_query(r, "done", done, sizeof(done));
+	(void)http_query(r, "done", done, sizeof(done));
 	if (strcmp(done, "password") == 0)
 		av.done = "Your password has been changed. Every other session "
 		    "of your account has been signed out.";
@@ -488,8 +471,8 @@ admin_users_notice(struct req *r, char *buf, size_t bufsz)
 	char done[16], user[ACCOUNT_NAME_MAX + 1], err[VALID_ERR_MAX];
 	const char *what;
 
-	account_query(r, "done", done, sizeof(done));
-	account_query(r, "user", user, sizeof(user));
+	(void)http_query(r, "done", done, sizeof(done));
+	(void)http_query(r, "user", user, sizeof(user));
 	if (strcmp(done, "created") == 0)
 		what = "was created";
 	else if (strcmp(done, "disabled") == 0)

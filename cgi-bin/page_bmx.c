@@ -81,25 +81,6 @@ pbmx_set_names(struct tpl *d, const struct bmx *b)
 		tpl_show(d, "ALABEL");
 }
 
-/* A query-string field of the request (first occurrence), or NULL. */
-static int
-pbmx_query(const struct req *r, const char *name, char *out, size_t outsz)
-{
-	struct form q;
-	const char *v;
-	int found = 0;
-
-	out[0] = '\0';
-	if (form_parse(&q, r->query, strlen(r->query), NULL) == -1)
-		return 0;
-	if ((v = form_get(&q, name)) != NULL) {
-		util_strlcpy(out, v, outsz);
-		found = 1;
-	}
-	form_free(&q);
-	return found;
-}
-
 /* --- the list ------------------------------------------------------------ */
 
 struct pbmx_listq {
@@ -309,7 +290,7 @@ pbmx_list_notice(const struct req *r, struct tpl *t)
 	char in[VALID_NAME_MAX * 4], a[VALID_NAME_MAX], u[VALID_NAME_MAX * 4];
 	char msg[VALID_NAME_MAX * 4 + 64];
 
-	if (!pbmx_query(r, "deleted", in, sizeof(in)) ||
+	if (http_query(r, "deleted", in, sizeof(in)) <= 0 ||
 	    valid_domain(in, a, u, NULL) == -1)
 		return;
 	snprintf(msg, sizeof(msg), "BackupMX for %s has been deleted.", u);
@@ -578,10 +559,10 @@ pbmx_entry_get(struct req *r, const struct bmx_entry *e)
 	}
 	ed.own = sbuf_finish(&b);
 	ed.recipients = ed.own != NULL ? ed.own : "";
-	if (pbmx_query(r, "created", flag, sizeof(flag)))
+	if (http_query(r, "created", flag, sizeof(flag)) > 0)
 		ed.notice = "BackupMX is on: our relay accepts mail for this "
 		    "domain within seconds. Add our MX records to the zone.";
-	else if (pbmx_query(r, "saved", flag, sizeof(flag)))
+	else if (http_query(r, "saved", flag, sizeof(flag)) > 0)
 		ed.notice = "Saved. The relay uses the new settings within a "
 		    "few seconds.";
 	pbmx_entry_page(r, e, &ed);

@@ -114,7 +114,7 @@ pq_msg_page(struct req *r, struct db *db, const struct qview_dom *x,
 	if (qview_msg_pending(db, m->e.id, pending) == STORE_OK &&
 	    pending[0] != '\0')
 		tpl_set(tpl_section(t, "PENDING"), "VERB", pending);
-	if (pq_query(r, "requested", flag, sizeof(flag)))
+	if (http_query(r, "requested", flag, sizeof(flag)) > 0)
 		tpl_show(t, "REQUESTED");
 	if (r->sess.a.admin)
 		tpl_show(t, m->e.held ? "RELEASE" : "HOLD");

@@ -28,24 +28,6 @@ pq_db(struct req *r)
 	return db;
 }
 
-int
-pq_query(const struct req *r, const char *name, char *out, size_t outsz)
-{
-	struct form q;
-	const char *v;
-	int found = 0;
-
-	out[0] = '\0';
-	if (form_parse(&q, r->query, strlen(r->query), NULL) == -1)
-		return 0;
-	if ((v = form_get(&q, name)) != NULL) {
-		util_strlcpy(out, v, outsz);
-		found = 1;
-	}
-	form_free(&q);
-	return found;
-}
-
 /* Which forms of a time a template shows (each one costs a value). */
 enum { PQ_T_PLAIN = 1, PQ_T_ISO = 2, PQ_T_REL = 4 };
 
@@ -251,13 +233,14 @@ pq_overq_read(const struct req *r, int admin, struct pq_overq *q)
 
 	memset(q, 0, sizeof(*q));
 	q->page = 1;
-	if (pq_query(r, "page", v, sizeof(v)) && form_v_int(v, v, sizeof(v),
-	    q->err) == 0 && v[0] != '\0')
+	if (http_query(r, "page", v, sizeof(v)) > 0 &&
+	    form_v_int(v, v, sizeof(v), q->err) == 0 && v[0] != '\0')
 		q->page = strtoll(v, NULL, 10);
 	q->err[0] = '\0';
-	q->only_queued = pq_query(r, "queued", v, sizeof(v)) &&
+	q->only_queued = http_query(r, "queued", v, sizeof(v)) > 0 &&
 	    strcmp(v, "1") == 0;
-	if (admin && pq_query(r, "customer", v, sizeof(v)) && v[0] != '\0') {
+	if (admin && http_query(r, "customer", v, sizeof(v)) > 0 &&
+	    v[0] != '\0') {
 		if (account_valid_name(v, q->err) == 0)
 			util_strlcpy(q->customer, v, sizeof(q->customer));
 		else
@@ -416,15 +399,16 @@ pq_msgq_read(const struct req *r, struct pq_msgq *q)
 
 	memset(q, 0, sizeof(*q));
 	q->page = 1;
-	pq_query(r, "sender", q->sender, 200);
-	pq_query(r, "rcpt", q->rcpt, 200);
-	if (pq_query(r, "sort", v, sizeof(v)))
+	(void)http_query(r, "sender", q->sender, 200);
+	(void)http_query(r, "rcpt", q->rcpt, 200);
+	if (http_query(r, "sort", v, sizeof(v)) > 0)
 		for (i = 0; i < 3; i++)
 			if (strcmp(v, pq_sort_names[i]) == 0)
 				q->sort = (enum qview_sort)i;
-	q->desc = pq_query(r, "dir", v, sizeof(v)) && strcmp(v, "desc") == 0;
-	if (pq_query(r, "page", v, sizeof(v)) && form_v_int(v, v, sizeof(v),
-	    err) == 0 && v[0] != '\0')
+	q->desc = http_query(r, "dir", v, sizeof(v)) > 0 &&
+	    strcmp(v, "desc") == 0;
+	if (http_query(r, "page", v, sizeof(v)) > 0 &&
+	    form_v_int(v, v, sizeof(v), err) == 0 && v[0] != '\0')
 		q->page = strtoll(v, NULL, 10);
 }
 
@@ -548,17 +532,17 @@ pq_dom_notice(const struct req *r, struct tpl *t)
 	char v[64], msg[160];
 
 	msg[0] = '\0';
-	if (pq_query(r, "flushed", v, sizeof(v)))
+	if (http_query(r, "flushed", v, sizeof(v)) > 0)
 		snprintf(msg, sizeof(msg), "Delivery requested: the relay "
 		    "starts within a second. Reload this page to follow it.");
-	else if (pq_query(r, "wait", v, sizeof(v)))
+	else if (http_query(r, "wait", v, sizeof(v)) > 0)
 		snprintf(msg, sizeof(msg), "Delivery was requested moments ago; "
 		    "you can ask again in %d s.", atoi(v) > 0 && atoi(v) <=
 		    PQ_FLUSH_INTERVAL ? atoi(v) : PQ_FLUSH_INTERVAL);
-	else if (pq_query(r, "deleted", v, sizeof(v)))
+	else if (http_query(r, "deleted", v, sizeof(v)) > 0)
 		snprintf(msg, sizeof(msg), "Deletion requested: the relay "
 		    "removes the message within a second.");
-	else if (pq_query(r, "notify", v, sizeof(v)))
+	else if (http_query(r, "notify", v, sizeof(v)) > 0)
 		snprintf(msg, sizeof(msg), "Saved: e-mail notices are %s.",
 		    strcmp(v, "on") == 0 ? "on" : "off");
 	if (msg[0] != '\0')

@@ -32,9 +32,6 @@
 
 /* The worker's database, or NULL after answering 503. */
 struct db	*pq_db(struct req *r);
-/* A query-string field (first occurrence) into out; 1 found, 0 not. */
-int		 pq_query(const struct req *r, const char *name, char *out,
-		    size_t outsz);
 /* KEY = "2026-11-29 02:12" (UTC) and KEY_ISO for <time datetime>. */
 void		 pq_set_time(struct tpl *d, const char *key, int64_t t);
 /* "3 d 4 h", "25 min", "40 s" */

@@ -65,6 +65,21 @@ struct bmx {
 	char	recipient_policy[8];		/* "any" or "list" */
 	int	only_when_down;
 };
+/*
+ * A record as the store modules read it: BMX_COLS (b: backupmx, o: its
+ * owner's account, u: its updater's) over BMX_FROM, read by bmx_read();
+ * BMX_QUEUED is its queued messages, from the summary the triggers of
+ * migration 12 keep (no row: none queued).
+ */
+#define BMX_COLS "b.id, b.domain, b.idn, b.active, b.created, b.updated, " \
+	"o.name, u.name, b.delivery_host, b.recipient_policy, b.only_when_down"
+#define BMX_FROM " FROM backupmx b JOIN account o ON o.id = b.owner_id " \
+	"LEFT JOIN account u ON u.id = b.updater_id "
+#define BMX_QUEUED "coalesce((SELECT q.messages FROM queue_domain q WHERE " \
+	"q.domain = b.domain), 0)"
+/* A record from BMX_COLS at the first column of st's current row. */
+void	bmx_read(sqlite3_stmt *st, struct bmx *);
+
 
 /* Account names: 1..64 of [a-z0-9._-], starting with a letter or digit. */
 int	account_valid_name(const char *name, char *err);
@@ -252,8 +267,13 @@ int	dest_get(struct db *, const char *node, const char *name,
 int	dest_put(struct db *, const char *node, const char *name,
 	    const struct dest_state *);
 
-/* Operator and panel requests ("flush", "delete", "hold", "release"). */
+/* Operator and panel requests ("flush", "delete", "hold", "release";
+ * arg NULL: every message), audited as "queue.VERB". */
 int	queue_command_add(struct db *, const struct actor *, const char *verb,
+	    const char *arg);
+/* The same inside a transaction the caller began (after its own checks):
+ * commits, or rolls back on failure. */
+int	queue_command_put(struct db *, const struct actor *, const char *verb,
 	    const char *arg);
 struct queue_cmd {
 	int64_t	id;

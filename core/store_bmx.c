@@ -18,20 +18,11 @@
 #include "store_bmx.h"
 #include "util.h"
 
-/* The columns bmx_row_read() expects, in its order. */
-#define BMX_COLS "b.id, b.domain, b.idn, b.active, b.created, b.updated, " \
-	"o.name, u.name, b.delivery_host, b.recipient_policy, b.only_when_down"
 /* The same for a list page, which shows no updater (NULL, no join), and
  * the owner only to an admin (a customer's page has NULL, no join). */
 #define BMX_LIST_COLS(owner) "b.id, b.domain, b.idn, b.active, " \
 	"b.created, b.updated, " owner ", NULL, b.delivery_host, " \
 	"b.recipient_policy, b.only_when_down"
-#define BMX_FROM " FROM backupmx b JOIN account o ON o.id = b.owner_id " \
-	"LEFT JOIN account u ON u.id = b.updater_id "
-/* Messages queued for the domain, from the summary the triggers of
- * migration 12 keep (no row: none queued). */
-#define BMX_QUEUED "coalesce((SELECT q.messages FROM queue_domain q WHERE " \
-	"q.domain = b.domain), 0)"
 /* Scope of a one-record lookup: ?1 admin, ?2 the actor's account. */
 #define BMX_SCOPE "(?1 = 1 OR b.owner_id = ?2)"
 
@@ -174,8 +165,8 @@ bmx_like(const char *text, char *out, size_t outsz)
 
 /* --- reading records ----------------------------------------------------- */
 
-static void
-bmx_row_read(sqlite3_stmt *st, struct bmx *b)
+void
+bmx_read(sqlite3_stmt *st, struct bmx *b)
 {
 	memset(b, 0, sizeof(*b));
 	b->id = sqlite3_column_int64(st, 0);
@@ -329,7 +320,7 @@ bmx_page(struct db *db, const struct actor *who, const struct bmx_query *q,
 	    (q->page - 1) * q->per_page) == -1)
 		return STORE_ERROR;
 	while ((rc = db_step(db, st)) == 1 && *n < (size_t)q->per_page) {
-		bmx_row_read(st, &rows[*n].b);
+		bmx_read(st, &rows[*n].b);
 		rows[*n].queued = sqlite3_column_int64(st, 11);
 		rows[*n].nrcpt = sqlite3_column_int64(st, 12);
 		*total = sqlite3_column_int64(st, 13);
@@ -440,7 +431,7 @@ bmx_get(struct db *db, const struct actor *who, const char *domain,
 	else if (rc == 0)
 		rc = store_fail(db, STORE_NOTFOUND, "no BackupMX for %s", alabel);
 	else {
-		bmx_row_read(st, &e->b);
+		bmx_read(st, &e->b);
 		e->queued = sqlite3_column_int64(st, 11);
 		db_done(db, st);
 		rc = bmx_get_rcpts(db, e->b.id, e);

@@ -443,13 +443,8 @@ bmxq_filters_free(struct bmxq_filter *f, size_t n)
 
 /* --- running it ----------------------------------------------------------- */
 
-#define BMXQ_COLS "b.id, b.domain, b.idn, b.active, b.created, b.updated, " \
-	"o.name, u.name, b.delivery_host, b.recipient_policy, " \
-	"b.only_when_down, (SELECT count(*) FROM queue_message q WHERE " \
-	"q.domain = b.domain), (SELECT count(*) FROM backupmx_recipient r " \
-	"WHERE r.backupmx_id = b.id)"
-#define BMXQ_FROM " FROM backupmx b JOIN account o ON o.id = b.owner_id " \
-	"LEFT JOIN account u ON u.id = b.updater_id"
+#define BMXQ_COLS BMX_COLS ", " BMX_QUEUED ", (SELECT count(*) FROM " \
+	"backupmx_recipient r WHERE r.backupmx_id = b.id)"
 
 /* Prepare text (never cached) and bind the translated parameters. */
 static sqlite3_stmt *
@@ -484,7 +479,7 @@ bmxq_count(struct db *db, const struct bmxq_sql *s, int64_t *total)
 	sqlite3_stmt *st;
 
 	sbuf_init(&sql);
-	sbuf_puts(&sql, "SELECT count(*)" BMXQ_FROM);
+	sbuf_puts(&sql, "SELECT count(*)" BMX_FROM);
 	sbuf_add(&sql, s->where.buf, s->where.len);
 	st = bmxq_prepare(db, sql.buf, s);
 	sbuf_free(&sql);
@@ -498,22 +493,8 @@ bmxq_count(struct db *db, const struct bmxq_sql *s, int64_t *total)
 static void
 bmxq_row(sqlite3_stmt *st, struct bmx_row *r)
 {
-	struct bmx *b = &r->b;
-
 	memset(r, 0, sizeof(*r));
-	b->id = sqlite3_column_int64(st, 0);
-	util_strlcpy(b->domain, db_text(st, 1), sizeof(b->domain));
-	util_strlcpy(b->idn, db_text(st, 2), sizeof(b->idn));
-	b->active = sqlite3_column_int(st, 3);
-	b->created = sqlite3_column_int64(st, 4);
-	b->updated = sqlite3_column_int64(st, 5);
-	util_strlcpy(b->owner, db_text(st, 6), sizeof(b->owner));
-	util_strlcpy(b->updater, db_text(st, 7), sizeof(b->updater));
-	util_strlcpy(b->delivery_host, db_text(st, 8),
-	    sizeof(b->delivery_host));
-	util_strlcpy(b->recipient_policy, db_text(st, 9),
-	    sizeof(b->recipient_policy));
-	b->only_when_down = sqlite3_column_int(st, 10);
+	bmx_read(st, &r->b);
 	r->queued = sqlite3_column_int64(st, 11);
 	r->nrcpt = sqlite3_column_int64(st, 12);
 }
@@ -527,7 +508,7 @@ bmxq_page(struct db *db, const struct bmxq_sql *s, int64_t limit,
 	int rc;
 
 	sbuf_init(&sql);
-	sbuf_puts(&sql, "SELECT " BMXQ_COLS BMXQ_FROM);
+	sbuf_puts(&sql, "SELECT " BMXQ_COLS BMX_FROM);
 	sbuf_add(&sql, s->where.buf, s->where.len);
 	sbuf_add(&sql, s->order.buf, s->order.len);
 	sbuf_puts(&sql, " LIMIT ? OFFSET ?");

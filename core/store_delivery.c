@@ -342,28 +342,28 @@ dest_put(struct db *db, const char *node, const char *name,
 }
 
 int
-queue_command_add(struct db *db, const struct actor *who, const char *verb,
+queue_command_put(struct db *db, const struct actor *who, const char *verb,
     const char *arg)
 {
+	char action[32];
 	sqlite3_stmt *st;
-	int rc;
 
-	if (db_begin(db) == -1)
-		return STORE_ERROR;
 	st = db_prepare(db, "INSERT INTO queue_command (verb, arg, requested, "
 	    "requester) VALUES (?, ?, ?, ?)", "ssIs", verb, arg, util_now(),
 	    who->name);
-	rc = st != NULL && db_run(db, st, NULL) == 0 ? STORE_OK : STORE_ERROR;
-	if (rc == STORE_OK)
-		rc = audit_add(db, who, verb[0] == 'd' ? "queue.delete" :
-		    verb[0] == 'f' ? "queue.flush" : verb[0] == 'h' ?
-		    "queue.hold" : "queue.release", arg != NULL ? arg : "*",
-		    NULL);
-	if (rc == STORE_OK && db_commit(db) == -1)
-		rc = STORE_ERROR;
-	if (rc != STORE_OK)
-		db_rollback(db);
-	return rc;
+	if (st == NULL || db_run(db, st, NULL) == -1)
+		return store_abort(db, STORE_ERROR);
+	snprintf(action, sizeof(action), "queue.%s", verb);
+	return store_finish(db, who, action, arg != NULL ? arg : "*", NULL);
+}
+
+int
+queue_command_add(struct db *db, const struct actor *who, const char *verb,
+    const char *arg)
+{
+	if (db_begin(db) == -1)
+		return STORE_ERROR;
+	return queue_command_put(db, who, verb, arg);
 }
 
 int

@@ -161,24 +161,6 @@ bmx_del(struct db *db, const struct actor *who, const char *domain)
 	return store_finish(db, who, "backupmx.del", alabel, NULL);
 }
 
-static void
-bmx_from_row(sqlite3_stmt *st, struct bmx *b)
-{
-	memset(b, 0, sizeof(*b));
-	b->id = sqlite3_column_int64(st, 0);
-	util_strlcpy(b->domain, db_text(st, 1), sizeof(b->domain));
-	util_strlcpy(b->idn, db_text(st, 2), sizeof(b->idn));
-	b->active = sqlite3_column_int(st, 3);
-	b->created = sqlite3_column_int64(st, 4);
-	b->updated = sqlite3_column_int64(st, 5);
-	util_strlcpy(b->owner, db_text(st, 6), sizeof(b->owner));
-	util_strlcpy(b->updater, db_text(st, 7), sizeof(b->updater));
-	util_strlcpy(b->delivery_host, db_text(st, 8), sizeof(b->delivery_host));
-	util_strlcpy(b->recipient_policy, db_text(st, 9),
-	    sizeof(b->recipient_policy));
-	b->only_when_down = sqlite3_column_int(st, 10);
-}
-
 int
 bmx_list(struct db *db, const struct actor *who, struct bmx **list, size_t *n)
 {
@@ -189,11 +171,8 @@ bmx_list(struct db *db, const struct actor *who, struct bmx **list, size_t *n)
 
 	*list = NULL;
 	*n = 0;
-	st = db_prepare(db, "SELECT b.id, b.domain, b.idn, b.active, b.created, "
-	    "b.updated, o.name, u.name, b.delivery_host, b.recipient_policy, "
-	    "b.only_when_down FROM backupmx b JOIN account o ON o.id = "
-	    "b.owner_id LEFT JOIN account u ON u.id = b.updater_id "
-	    "WHERE ? = 1 OR b.owner_id = ? ORDER BY b.domain", "iI",
+	st = db_prepare(db, "SELECT " BMX_COLS BMX_FROM "WHERE ? = 1 OR "
+	    "b.owner_id = ? ORDER BY b.domain", "iI",
 	    who->admin, who->account_id);
 	if (st == NULL)
 		return STORE_ERROR;
@@ -208,7 +187,7 @@ bmx_list(struct db *db, const struct actor *who, struct bmx **list, size_t *n)
 			}
 			v = nv;
 		}
-		bmx_from_row(st, &v[cnt++]);
+		bmx_read(st, &v[cnt++]);
 	}
 	if (rc == -1) {
 		free(v);

@@ -519,37 +519,12 @@ qview_history(struct db *db, const struct actor *who, const char *domain,
 
 /* --- actions ------------------------------------------------------------- */
 
-static int
-qv_command(struct db *db, const struct actor *who, const char *verb,
-    const char *arg, const char *action)
-{
-	sqlite3_stmt *st;
-
-	st = db_prepare(db, "INSERT INTO queue_command (verb, arg, requested, "
-	    "requester) VALUES (?, ?, ?, ?)", "ssIs", verb, arg, util_now(),
-	    who->name);
-	if (st == NULL || db_run(db, st, NULL) == -1)
-		return STORE_ERROR;
-	return audit_add(db, who, action, arg, NULL);
-}
-
-static int
-qv_end(struct db *db, int rc)
-{
-	if (rc == STORE_OK && db_commit(db) == -1)
-		rc = STORE_ERROR;
-	if (rc != STORE_OK)
-		db_rollback(db);
-	return rc;
-}
-
 int
 qview_flush(struct db *db, const struct actor *who, const char *domain,
     int64_t min_interval, int64_t *wait)
 {
 	sqlite3_stmt *st;
 	int64_t now = util_now();
-	int rc;
 
 	*wait = 0;
 	if (db_begin(db) == -1)
@@ -558,17 +533,14 @@ qview_flush(struct db *db, const struct actor *who, const char *domain,
 	    "arg = ? AND verb = 'flush' AND requested > ?", "sI", domain,
 	    now - min_interval);
 	if (st == NULL || db_step(db, st) != 1)
-		return qv_end(db, STORE_ERROR);
+		return store_abort(db, STORE_ERROR);
 	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
 		*wait = qv_i64(st, 0) + min_interval - now;
 	db_done(db, st);
-	if (*wait > 0) {
-		snprintf(db->err, sizeof(db->err), "delivery was requested "
-		    "moments ago");
-		return qv_end(db, STORE_EXISTS);
-	}
-	rc = qv_command(db, who, "flush", domain, "queue.flush");
-	return qv_end(db, rc);
+	if (*wait > 0)
+		return store_abort(db, store_fail(db, STORE_EXISTS,
+		    "delivery was requested moments ago"));
+	return queue_command_put(db, who, "flush", domain);
 }
 
 int
@@ -576,7 +548,6 @@ qview_msg_command(struct db *db, const struct actor *who, const char *domain,
     const char *id, const char *verb)
 {
 	sqlite3_stmt *st;
-	char action[32];
 	int rc;
 
 	if (strcmp(verb, "delete") != 0 && (!who->admin ||
@@ -587,14 +558,12 @@ qview_msg_command(struct db *db, const struct actor *who, const char *domain,
 	st = db_prepare(db, "SELECT 1 FROM queue_message WHERE id = ? AND "
 	    "domain = ?", "ss", id, domain);
 	if (st == NULL || (rc = db_step(db, st)) == -1)
-		return qv_end(db, STORE_ERROR);
-	if (rc == 0) {
-		snprintf(db->err, sizeof(db->err), "no queued message %.40s", id);
-		return qv_end(db, STORE_NOTFOUND);
-	}
+		return store_abort(db, STORE_ERROR);
+	if (rc == 0)
+		return store_abort(db, store_fail(db, STORE_NOTFOUND,
+		    "no queued message %.40s", id));
 	db_done(db, st);
-	snprintf(action, sizeof(action), "queue.%s", verb);
-	return qv_end(db, qv_command(db, who, verb, id, action));
+	return queue_command_put(db, who, verb, id);
 }
 
 int
@@ -620,7 +589,6 @@ qview_set_notify(struct db *db, const struct actor *who, const char *domain,
     int on)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if (db_begin(db) == -1)
 		return STORE_ERROR;
@@ -629,14 +597,12 @@ qview_set_notify(struct db *db, const struct actor *who, const char *domain,
 	    "owner_id = ?)", "iIIsiI", on, util_now(), who->account_id, domain,
 	    who->admin, who->account_id);
 	if (st == NULL || db_run(db, st, NULL) == -1)
-		return qv_end(db, STORE_ERROR);
-	if (sqlite3_changes(db->h) == 0) {
-		snprintf(db->err, sizeof(db->err), "no BackupMX entry %.200s",
-		    domain);
-		return qv_end(db, STORE_NOTFOUND);
-	}
-	rc = audit_add(db, who, "backupmx.notify", domain, on ? "on" : "off");
-	return qv_end(db, rc);
+		return store_abort(db, STORE_ERROR);
+	if (sqlite3_changes(db->h) == 0)
+		return store_abort(db, store_fail(db, STORE_NOTFOUND,
+		    "no BackupMX entry %.200s", domain));
+	return store_finish(db, who, "backupmx.notify", domain,
+	    on ? "on" : "off");
 }
 
 /* --- /metrics ------------------------------------------------------------ */
