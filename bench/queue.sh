@@ -11,6 +11,8 @@
 #   BENCH_QUEUE_SECONDS=8     length of each wrk run
 #   BENCH_QUEUE_MESSAGES=100000
 #   BENCH_QUEUE_DOMAINS=1000
+#   BENCH_QUEUE_ROUNDS=3      runs of each page at 50 connections; the
+#                             verdict takes each page's median p99
 #   BMX_BUILD=build           which binaries (copied first)
 set -u
 cd "$(dirname "$0")/.."
@@ -38,7 +40,7 @@ trap 'exit 1' INT TERM
 web_user bench || die "cannot create the customer"
 web_user boss --admin || die "cannot create the admin"
 t0=$(date +%s.%N)
-sqlite3 "$DB" <<EOF || die "cannot fill the database"
+sqlite3 "$DB" >/dev/null <<EOF || die "cannot fill the database"
 PRAGMA journal_mode = WAL;
 BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $DOMS)
@@ -91,14 +93,23 @@ PANEL_PID=${WEB_PIDS[0]}
 . bench/wrk.sh
 WORST=0
 
-# run CONNS LABEL PATH COOKIE: one wrk run, one table row; the worst p99
-# of the overview and domain pages is kept in WORST.
+# run CONNS LABEL PATH COOKIE: wrk runs (ROUNDS of them at 50
+# connections), a table row each; the worst of the pages' median p99 at
+# 50 connections is kept in WORST.
+ROUNDS=${BENCH_QUEUE_ROUNDS:-3}
 run() {
-	local conns=$1 label=$2 path=$3 ck=$4
-	wrk_run "$conns" "$SECS" "$B$path" -H "Cookie: bmx_session=$ck"
-	printf '%-44s %5s %8s %7s %7s %7s %6s %8s\n' "$label" "$conns" "$RATE" \
-	    "$P50" "$P90" "$P99" "$ERRS" "$CPU"
-	WORST=$(awk -v a="$WORST" -v b="$P99" 'BEGIN { print (b > a ? b : a) }')
+	local conns=$1 label=$2 path=$3 ck=$4 i n=1 p99s= med
+	[ "$conns" -ge 50 ] && n=$ROUNDS
+	for i in $(seq 1 "$n"); do
+		wrk_run "$conns" "$SECS" "$B$path" -H "Cookie: bmx_session=$ck"
+		printf '%-44s %5s %8s %7s %7s %7s %6s %8s %6s\n' "$label" \
+		    "$conns" "$RATE" "$P50" "$P90" "$P99" "$ERRS" "$CPU" "$SLOW"
+		p99s="$p99s $P99"
+	done
+	[ "$conns" -ge 50 ] || return 0
+	med=$(printf '%s\n' $p99s | sort -n |
+	    awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	WORST=$(awk -v a="$WORST" -v b="$med" 'BEGIN { print (b > a ? b : a) }')
 }
 
 # once LABEL PATH COOKIE: the median time of 5 single requests
@@ -118,8 +129,8 @@ echo "queue dashboards behind nginx: $MSGS messages, $DOMS domains of one" \
     -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s); wrk 2 threads," \
     "${SECS} s per run; $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-printf '%-44s %5s %8s %7s %7s %7s %6s %8s\n' "request" "conns" "req/s" \
-    "p50 ms" "p90 ms" "p99 ms" "errors" "us/req"
+printf '%-44s %5s %8s %7s %7s %7s %6s %8s %6s\n' "request" "conns" "req/s" \
+    "p50 ms" "p90 ms" "p99 ms" "errors" "us/req" "slow %"
 for c in 8 50; do
 	run "$c" "GET /queue (customer, 1000 domains)" /queue "$cookie"
 	run "$c" "GET /queue?page=40 (admin)" '/queue?page=40' "$acookie"
@@ -135,4 +146,7 @@ once "GET /queue/ages.svg (all 1000 domains)" /queue/ages.svg "$cookie"
 once "GET /queue?queued=1 (admin, scans the queue)" '/queue?queued=1' "$acookie"
 echo
 verdict=$(awk -v v="$WORST" 'BEGIN { print (v < 50 ? "met" : "NOT met") }')
-echo "target: overview and domain page p99 < 50 ms: $verdict (worst $WORST ms)"
+echo "target: overview and domain page p99 < 50 ms: $verdict (worst median" \
+    "at 50 connections: $WORST ms)"
+echo "us/req: the panel's CPU per request; slow %: share of the run in which"
+echo "the CPU ran at under a quarter of its speed (bench/cpuprobe.c)"
