@@ -381,6 +381,12 @@ web_get cust_jar navc /account
 expect_no_body navc 'href="/admin/' "a customer's navigation has no admin links"
 web_get admin_jar nava /account
 expect_body nava 'href="/admin/users"' "an admin's navigation links the users page"
+expect_body nava '<a href="/account" aria-current="page">Account</a>' \
+    "... and marks Account, the page it is on"
+web_get admin_jar navu /admin/users
+expect_body navu '<a href="/admin/users" aria-current="page">Users</a>' \
+    "an admin's users page marks Users in the navigation"
+expect_no_body navu '<a href="/account" aria-current' "... and nothing else"
 
 web_get anon anon_adm /admin/users
 expect_status anon_adm 303 "without a session /admin/users goes to sign-in (303)"
