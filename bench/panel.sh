@@ -111,6 +111,7 @@ FEW_P99=$P99
 echo
 echo "target: login page >= 10000 req/s:         $(verdict login "$LOGIN_RATE" '>=' 10000) ($LOGIN_RATE)"
 echo "target: list p99 < 20 ms, $FEW connections:  $(verdict list "$FEW_P99" '<' 20) ($FEW_P99 ms)"
-echo "        list p99 < 20 ms, $CONNS connections:  $(verdict list "$LIST_P99" '<' 20) (median of$p99s ms)"
+echo "        list p99 < 20 ms, $CONNS connections:" \
+    "$(verdict list "$LIST_P99" '<' 20) (median of$p99s ms)"
 echo "us/req: the panel's CPU per request; slow %: share of the run in which"
 echo "the CPU ran at under a quarter of its speed (bench/cpuprobe.c)"
