@@ -73,8 +73,6 @@ run() {
 	    "$P90" "$P99" "$ERRS" "$CPU" "$SLOW"
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-
 verdict() {	# what value op target
 	awk -v v="$2" -v t="$4" -v op="$3" 'BEGIN {
 	    exit !((op == ">=" && v >= t) || (op == "<" && v < t)) }' &&
@@ -96,7 +94,7 @@ for i in $(seq 1 "$ROUNDS"); do
 	    -H "Cookie: bmx_session=$cookie"
 	p99s="$p99s $P99"
 done
-LIST_P99=$(printf '%s\n' $p99s | median)
+LIST_P99=$(wrk_median $p99s)
 run "GET /backupmx?page=40&sort=updated" '/backupmx?page=40&sort=updated&dir=desc' \
     -H "Cookie: bmx_session=$cookie"
 run "GET /backupmx?q=*7*&sort=created" '/backupmx?q=*7*&sort=created&dir=desc' \

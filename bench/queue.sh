@@ -107,8 +107,7 @@ run() {
 		p99s="$p99s $P99"
 	done
 	[ "$conns" -ge 50 ] || return 0
-	med=$(printf '%s\n' $p99s | sort -n |
-	    awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	med=$(wrk_median $p99s)
 	WORST=$(awk -v a="$WORST" -v b="$med" 'BEGIN { print (b > a ? b : a) }')
 }
 

@@ -24,6 +24,12 @@ if [ "${BENCH_PROBE:-1}" != 0 ]; then
 	fi
 fi
 
+# wrk_median V...: the middle value (the lower of the two middle ones).
+wrk_median() {
+	printf '%s\n' "$@" | sort -n |
+	    awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
 wrk_ticks() { awk '{ print $14 + $15 }' "/proc/$PANEL_PID/stat"; }
 
 wrk_run() {

@@ -313,16 +313,17 @@ bmx_page_sql(char *sql, size_t sqlsz, const struct actor *who,
 		    "o ON o.id = b.owner_id" : "", where, order);
 		return;
 	}
+	/* The outer query sorts the page again by the same terms; the
+	 * owner's name is the inner query's column there. */
 	snprintf(sql, sqlsz, "SELECT %s, " BMX_QUEUED ", " BMX_NRCPT ", (%s) "
 	    "FROM (SELECT b.id AS id%s FROM backupmx b%s%s ORDER BY %s LIMIT "
 	    ":limit OFFSET :offset) p JOIN backupmx b ON b.id = p.id%s "
-	    "ORDER BY %s%s %s%s%s",
+	    "ORDER BY %s%s",
 	    who->admin ? BMX_LIST_COLS("o.name") : BMX_LIST_COLS("NULL"), total,
 	    owner ? ", o.name AS owner" : "", owner ? " JOIN account o ON "
 	    "o.id = b.owner_id" : "", where, order,
 	    who->admin ? " JOIN account o ON o.id = b.owner_id" : "",
-	    owner ? "p." : "", owner ? "owner" : bmx_order_sql[q->sort], dir,
-	    dom ? "" : ", b.domain ", dom ? "" : dir);
+	    owner ? "p." : "", order);
 }
 
 /* The rows of page q->page; *total is 0 when the page is empty. */
